@@ -1,0 +1,1 @@
+"""kube-finops Python tools: sample data, extension install, summaries (run with python -m)."""
