@@ -1,0 +1,168 @@
+{#- Reading the raw lake (SPEC §3).
+
+    Only the dt=/hour= partitions that can hold the window are listed (glob() lists, it never opens
+    a file), so a corrupt file outside the window is never read. The footers of the listed files are
+    read once (parquet_schema) to check the required columns, to tell tz-aware from naive
+    timestamp files, and to know which optional columns exist at all. -#}
+
+
+{% macro raw_metric_columns() -%}
+    {{ return(['cpu_request', 'cpu_limit', 'cpu_usage', 'cpu_throttled', 'mem_request', 'mem_limit',
+               'mem_usage', 'mem_rss', 'oom_event', 'pv_capacity', 'pv_used', 'energy_joules']) }}
+{%- endmacro %}
+
+{% macro sql_string(value) -%}
+    '{{ value | string | replace("'", "''") }}'
+{%- endmacro %}
+
+{#- Globs of the UTC dates the window touches (Hive layout), or the user's raw_glob. -#}
+{% macro raw_partition_globs(w) -%}
+    {%- if var('raw_glob') -%}
+        {{ return([var('raw_glob')]) }}
+    {%- endif -%}
+    {%- set root = (var('raw_path') | string).rstrip('/') -%}
+    {%- set globs = [] -%}
+    {%- set first = w.start_utc.date() -%}
+    {%- set last = (w.end_utc - modules.datetime.timedelta(microseconds=1)).date() -%}
+    {%- for i in range((last - first).days + 1) -%}
+        {%- do globs.append(root ~ '/dt=' ~ (first + modules.datetime.timedelta(days=i)).isoformat() ~ '/hour=*/*.parquet') -%}
+    {%- endfor -%}
+    {{ return(globs) }}
+{%- endmacro %}
+
+{#- The window's raw files, sorted by path. With the Hive layout, only hours that overlap the window. -#}
+{% macro raw_window_files(w) -%}
+    {%- set globs = raw_partition_globs(w) -%}
+    {%- set listing -%}
+        {%- for g in globs %}
+        select file from glob({{ sql_string(g) }})
+        {%- if not loop.last %} union all{% endif -%}
+        {%- endfor %}
+    {%- endset -%}
+    {%- set files = [] -%}
+    {%- set first_hour = w.start_utc.replace(minute=0, second=0, microsecond=0) -%}
+    {%- for row in run_query(listing).rows -%}
+        {%- set path = row[0] -%}
+        {%- set m = modules.re.search('dt=([0-9]{4}-[0-9]{2}-[0-9]{2})/hour=([0-9]{1,2})/[^/]*$', path) -%}
+        {%- if var('raw_glob') or not m -%}
+            {%- do files.append(path) -%}
+        {%- else -%}
+            {%- set hour_start = modules.pytz.utc.localize(modules.datetime.datetime.strptime(m.group(1) ~ ' ' ~ m.group(2), '%Y-%m-%d %H')) -%}
+            {%- if hour_start >= first_hour and hour_start < w.end_utc -%}
+                {%- do files.append(path) -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(files | sort) }}
+{%- endmacro %}
+
+{#- Per-file footer facts: {path: {'columns': set, 'naive_ts': bool}}; fails on a missing identity column. -#}
+{% macro raw_file_schemas(files) -%}
+    {%- set schema_sql -%}
+        select file_name, name, coalesce(logical_type, '') as logical_type, coalesce(type, '') as physical_type
+        from parquet_schema([{% for f in files %}{{ sql_string(f) }}{% if not loop.last %}, {% endif %}{% endfor %}])
+    {%- endset -%}
+    {%- set facts = {} -%}
+    {%- for f in files -%}
+        {%- do facts.update({f: {'columns': [], 'naive_ts': false}}) -%}
+    {%- endfor -%}
+    {%- for row in run_query(schema_sql).rows -%}
+        {%- set entry = facts.get(row[0]) -%}
+        {%- if entry is not none -%}
+            {%- do entry['columns'].append(row[1]) -%}
+            {%- if row[1] == 'timestamp' and ('isAdjustedToUTC=1' not in row[2]) -%}
+                {%- do entry.update({'naive_ts': true}) -%}
+            {%- endif -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for f in files -%}
+        {%- set missing = [] -%}
+        {%- for c in ['timestamp', 'namespace', 'pod', 'container'] -%}
+            {%- if c not in facts[f]['columns'] -%}{%- do missing.append(c) -%}{%- endif -%}
+        {%- endfor -%}
+        {%- if missing -%}
+            {{ finops_fail("raw file " ~ f ~ " lacks required column(s) " ~ (missing | join(', ')) ~ " (SPEC §3: timestamp, namespace, pod, container)") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(facts) }}
+{%- endmacro %}
+
+{#- One read_parquet over a group of files with the same timestamp kind, selecting the contract's
+    columns (NULL where no file of the group has one). -#}
+{% macro raw_read_group(files, facts, naive) -%}
+    {%- set present = [] -%}
+    {%- for f in files -%}{%- for c in facts[f]['columns'] -%}{%- do present.append(c) -%}{%- endfor -%}{%- endfor -%}
+    {%- set w = finops_window() -%}
+    select
+        {% if naive -%}
+        timezone({{ sql_string(w.naive_timezone) }}, "timestamp"::timestamp) as sample_ts,
+        {%- else -%}
+        "timestamp"::timestamptz as sample_ts,
+        {%- endif %}
+        {% if 'cluster' in present %}nullif(trim(cluster::varchar), ''){% else %}null::varchar{% endif %} as cluster_label,
+        {% if 'node' in present %}node::varchar{% else %}null::varchar{% endif %} as node,
+        namespace::varchar as namespace,
+        pod::varchar as pod,
+        container::varchar as container,
+        {%- for c in raw_metric_columns() %}
+        {% if c in present %}{{ c }}::double{% else %}null::double{% endif %} as {{ c }},
+        {%- endfor %}
+        filename as source_file,
+        file_row_number as source_row_number
+    from read_parquet(
+        [{% for f in files %}{{ sql_string(f) }}{% if not loop.last %}, {% endif %}{% endfor %}],
+        union_by_name = true, filename = true, file_row_number = true, hive_partitioning = false
+    )
+    {% if not naive -%}
+    -- coarse window filter on the raw column: pushed into the Parquet scan (row-group statistics)
+    where "timestamp" >= {{ w.start_utc_sql }} and "timestamp" < {{ w.end_utc_sql }}
+    {%- endif %}
+{%- endmacro %}
+
+{#- The typed, empty relation used when the window has no files (or at parse time). -#}
+{% macro raw_empty_relation() -%}
+    select
+        null::timestamptz as sample_ts,
+        null::varchar as cluster_label,
+        null::varchar as node,
+        null::varchar as namespace,
+        null::varchar as pod,
+        null::varchar as container,
+        {%- for c in raw_metric_columns() %}
+        null::double as {{ c }},
+        {%- endfor %}
+        null::varchar as source_file,
+        null::bigint as source_row_number
+    where false
+{%- endmacro %}
+
+{#- Entry point for the base model: the pruned, schema-checked read of the window's raw files. -#}
+{% macro raw_samples_scan() -%}
+    {#- lineage: the raw lake source (its external_location is the whole lake; we read a pruned list) -#}
+    {%- set lake = source('raw', 'container_samples') -%}
+    {%- if not execute -%}
+        {{ return(raw_empty_relation()) }}
+    {%- endif -%}
+    {%- set w = finops_window() -%}
+    {%- set files = raw_window_files(w) -%}
+    {%- if files | length == 0 -%}
+        {{ log("kube-finops: no raw files for " ~ w.start_date ~ " .. " ~ w.end_date ~ " under " ~ (var('raw_glob') or var('raw_path')) ~ ": the marts get no rows for this window", info=true) }}
+        {{ return(raw_empty_relation()) }}
+    {%- endif -%}
+    {%- set facts = raw_file_schemas(files) -%}
+    {%- set aware_files = [] -%}
+    {%- set naive_files = [] -%}
+    {%- for f in files -%}
+        {%- if facts[f]['naive_ts'] -%}{%- do naive_files.append(f) -%}{%- else -%}{%- do aware_files.append(f) -%}{%- endif -%}
+    {%- endfor -%}
+    {{ log("kube-finops: reading " ~ (files | length) ~ " raw file(s) for " ~ w.start_date ~ " .. " ~ w.end_date ~ (" (" ~ (naive_files | length) ~ " with naive timestamps read as " ~ w.naive_timezone ~ ")" if naive_files else ""), info=true) }}
+    {%- if aware_files %}
+    {{ raw_read_group(aware_files, facts, false) }}
+    {%- endif %}
+    {%- if aware_files and naive_files %}
+    union all by name
+    {%- endif %}
+    {%- if naive_files %}
+    {{ raw_read_group(naive_files, facts, true) }}
+    {%- endif %}
+{%- endmacro %}

@@ -1,0 +1,89 @@
+-- Namespace waste Pareto (SPEC §6): one row per (date, cluster_type, namespace), ranked by CPU
+-- waste within its date and cluster. The grade is judged on the cumulative share of the
+-- namespaces ranked ABOVE it, so a namespace holding 40% of the waste on its own is Critical.
+with
+
+container_days as (
+
+    select * from {{ ref('daily_enriched') }}
+    where date between {{ window_start_date() }} and {{ window_end_date() }}
+
+),
+
+namespace_waste as (
+
+    select
+        date,
+        cluster_type,
+        namespace,
+        sum(cpu_waste_core_hours) as total_waste_core_hours,
+        sum(minutes_running)::bigint as minutes_running_sum,
+        count(*) as container_cnt,
+        sum(cpu_allocated_core_hours) as total_allocated_core_hours,
+    from container_days
+    group by date, cluster_type, namespace
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over by_waste as waste_rank,
+        sum(total_waste_core_hours) over (
+            by_waste rows between unbounded preceding and current row
+        ) as waste_running_sum,
+        coalesce(sum(total_waste_core_hours) over (
+            by_waste rows between unbounded preceding and 1 preceding
+        ), 0) as waste_running_sum_before,
+    from namespace_waste
+    window by_waste as (
+        partition by date, cluster_type
+        order by total_waste_core_hours desc, namespace asc
+    )
+
+),
+
+shares as (
+
+    select
+        *,
+        -- waste is >= 0, so the running sum is monotone and its maximum is the total: the last
+        -- namespace's cumulative share is exactly 100
+        max(waste_running_sum) over (partition by date, cluster_type) as cluster_waste_total,
+    from ranked
+
+),
+
+final as (
+
+    select
+        date,
+        cluster_type,
+        namespace,
+        total_waste_core_hours,
+        minutes_running_sum,
+        container_cnt,
+        total_allocated_core_hours,
+        case when cluster_waste_total > 0 then 100.0 * total_waste_core_hours / cluster_waste_total else 0 end
+            as waste_share_pct,
+        case when cluster_waste_total > 0 then 100.0 * waste_running_sum / cluster_waste_total else 0 end
+            as waste_cumsum_pct,
+        case when cluster_waste_total > 0 then 100.0 * waste_running_sum_before / cluster_waste_total else 0 end
+            as waste_cumsum_before_pct,
+        waste_rank,
+        case
+            when total_waste_core_hours <= 0 then 'Low'
+            when 100.0 * waste_running_sum_before / cluster_waste_total < {{ var('pareto_critical_below_pct') }}
+                then 'Critical'
+            when 100.0 * waste_running_sum_before / cluster_waste_total < {{ var('pareto_high_below_pct') }}
+                then 'High'
+            when 100.0 * waste_running_sum_before / cluster_waste_total < {{ var('pareto_medium_below_pct') }}
+                then 'Medium'
+            else 'Low'
+        end as grade,
+    from shares
+
+)
+
+select * from final
