@@ -36,7 +36,7 @@ groups_checked as (
         ) as overlaps_earlier_group,
         count(*) over (
             partition by date, cluster_type, workload_domain, namespace, workload_type, node, pod, container
-        ) > 1 as shares_daily_key,
+        ) > 1 as shares_daily_key
     from day_groups
 
 ),
@@ -47,9 +47,24 @@ container_days_to_dedup as (
         date,
         namespace,
         pod,
-        container,
+        container
     from groups_checked
     where has_repeated_minute or overlaps_earlier_group or shares_daily_key
+
+),
+
+day_groups_flagged as (
+
+    select
+        day_groups.*,
+        container_days_to_dedup.date is not null as needs_dedup
+    from day_groups
+    left join container_days_to_dedup
+        on
+            day_groups.date = container_days_to_dedup.date
+            and day_groups.namespace = container_days_to_dedup.namespace
+            and day_groups.pod = container_days_to_dedup.pod
+            and day_groups.container = container_days_to_dedup.container
 
 ),
 
@@ -65,33 +80,23 @@ clean_groups as (
         pod,
         container,
         distinct_minutes as minutes_running,
-        {{ container_day_metric_columns() | join(',\n        ') }},
-    from day_groups
-    where not exists (
-        select 1
-        from container_days_to_dedup as dup
-        where
-            day_groups.date = dup.date
-            and day_groups.namespace = dup.namespace
-            and day_groups.pod = dup.pod
-            and day_groups.container = dup.container
-    )
+        {{ container_day_metric_columns() | join(',\n        ') }}
+    from day_groups_flagged
+    where not needs_dedup
 
 ),
 
 samples_to_dedup as (
 
+    -- container_days_to_dedup is distinct on the join key, so this keeps each sample at most once
     select samples.*
     from samples
-    where exists (
-        select 1
-        from container_days_to_dedup as dup
-        where
-            samples.date = dup.date
-            and samples.namespace = dup.namespace
-            and samples.pod = dup.pod
-            and samples.container = dup.container
-    )
+    inner join container_days_to_dedup
+        on
+            samples.date = container_days_to_dedup.date
+            and samples.namespace = container_days_to_dedup.namespace
+            and samples.pod = container_days_to_dedup.pod
+            and samples.container = container_days_to_dedup.container
 
 ),
 
@@ -100,9 +105,9 @@ deduplicated_samples as (
     select *
     from samples_to_dedup
     qualify row_number() over (
-        partition by namespace, pod, container, sample_minute
-        order by sample_ts desc, source_file desc, source_row_number desc
-    ) = 1
+            partition by namespace, pod, container, sample_minute
+            order by sample_ts desc, source_file desc, source_row_number desc
+        ) = 1
 
 ),
 
@@ -112,7 +117,7 @@ deduplicated_classified as (
         deduplicated_samples.*,
         day_groups.cluster_type,
         day_groups.workload_domain,
-        day_groups.workload_type,
+        day_groups.workload_type
     from deduplicated_samples
     inner join day_groups
         on
@@ -137,7 +142,7 @@ recomputed_groups as (
         pod,
         container,
         count(*) as minutes_running,
-        {{ container_day_metrics() }},
+        {{ container_day_metrics() }}
     from deduplicated_classified
     group by date, cluster_type, workload_domain, namespace, workload_type, node, pod, container
 

@@ -35,38 +35,53 @@ aggregated as (
         count(distinct sample_minute) as distinct_minutes,
         min(sample_minute) as first_minute,
         max(sample_minute) as last_minute,
-        {{ container_day_metrics() }},
+        {{ container_day_metrics() }}
     from samples
     group by date, cluster_label, node, namespace, pod, container
+
+),
+
+distinct_nodes as (
+
+    select distinct node from aggregated
+
+),
+
+distinct_pods as (
+
+    select distinct
+        namespace,
+        pod
+    from aggregated
 
 ),
 
 node_classes as (
 
     select
-        nodes.node,
+        distinct_nodes.node,
         arg_min(node_patterns.cluster_type, node_patterns.priority) as node_cluster_type,
-        arg_min(node_patterns.workload_domain, node_patterns.priority) as node_workload_domain,
-    from (select distinct node from aggregated) as nodes
+        arg_min(node_patterns.workload_domain, node_patterns.priority) as node_workload_domain
+    from distinct_nodes
     inner join node_patterns
-        on {{ finops_regex_search('nodes.node', 'node_patterns.node_regex') }}
-    group by nodes.node
+        on {{ finops_regex_search('distinct_nodes.node', 'node_patterns.node_regex') }}
+    group by distinct_nodes.node
 
 ),
 
 workload_classes as (
 
     select
-        names.namespace,
-        names.pod,
-        arg_min(workload_patterns.workload_type, workload_patterns.priority) as workload_type,
-    from (select distinct namespace, pod from aggregated) as names
+        distinct_pods.namespace,
+        distinct_pods.pod,
+        arg_min(workload_patterns.workload_type, workload_patterns.priority) as workload_type
+    from distinct_pods
     inner join workload_patterns
         on {{ finops_regex_search(
-            "case workload_patterns.match_on when 'namespace' then names.namespace else names.pod end",
+            "case workload_patterns.match_on when 'namespace' then distinct_pods.namespace else distinct_pods.pod end",
             'workload_patterns.pattern'
         ) }}
-    group by names.namespace, names.pod
+    group by distinct_pods.namespace, distinct_pods.pod
 
 ),
 
@@ -76,7 +91,7 @@ final as (
         aggregated.*,
         coalesce(aggregated.cluster_label, node_classes.node_cluster_type, 'UNKNOWN') as cluster_type,
         coalesce(node_classes.node_workload_domain, 'UNKNOWN') as workload_domain,
-        coalesce(workload_classes.workload_type, 'other') as workload_type,
+        coalesce(workload_classes.workload_type, 'other') as workload_type
     from aggregated
     left join node_classes
         on aggregated.node = node_classes.node

@@ -23,7 +23,7 @@ filled as (
         container,
         minutes_running,
         {%- for c in container_day_metric_columns() %}
-        coalesce({{ c }}, 0) as {{ c }},
+            coalesce({{ c }}, 0) as {{ c }}{% if not loop.last %},{% endif %}
         {%- endfor %}
     from container_days
 
@@ -38,7 +38,7 @@ hours as (
         mem_request_max * minutes_running / 60.0 as mem_allocated_gb_hours,
         mem_usage_p95 * minutes_running / 60.0 as mem_usage_gb_hours,
         pv_capacity_max * minutes_running / 60.0 as pv_allocated_gb_hours,
-        pv_used_p95 * minutes_running / 60.0 as pv_usage_gb_hours,
+        pv_used_p95 * minutes_running / 60.0 as pv_usage_gb_hours
     from filled
 
 ),
@@ -55,7 +55,7 @@ waste_and_flags as (
         cpu_request_max = 0 as cpu_request_missing,
         mem_request_max = 0 as mem_request_missing,
         cpu_limit_max = 0 as cpu_limit_missing,
-        mem_limit_max = 0 as mem_limit_missing,
+        mem_limit_max = 0 as mem_limit_missing
     from hours
 
 ),
@@ -78,7 +78,7 @@ final as (
                 or pv_waste_gb_hours > {{ var('status_pv_waste_gb_hours') }}
                 then 'Over-allocated'
             else 'Optimized'
-        end as status,
+        end as status
     from waste_and_flags
 
 )

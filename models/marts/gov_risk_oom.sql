@@ -16,7 +16,7 @@ final as (
         case
             when is_oom_killed then 'Upsize Memory Limit (OOM Detected)'
             else 'Upsize CPU Request/Limit (Throttling Detected)'
-        end as recommendation,
+        end as recommendation
     from container_days
     where status in ('OOM Killed', 'Request Shortage') or oom_strike_sum > 0
 

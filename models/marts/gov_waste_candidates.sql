@@ -16,7 +16,7 @@ final as (
         row_number() over (
             partition by date, cluster_type
             order by cpu_waste_core_hours desc, namespace asc, pod asc, container asc, node asc
-        ) as waste_rank,
+        ) as waste_rank
     from container_days
     where
         status = 'Over-allocated'

@@ -23,7 +23,7 @@ summed as (
         sum(pv_usage_gb_hours) as pv_used_gh,
         sum(pv_allocated_gb_hours) as pv_alloc_gh,
         sum(pv_waste_gb_hours) as pv_waste_gh,
-        count(*) as container_cnt,
+        count(*) as container_cnt
     from container_days
     group by date, cluster_type, namespace
 
@@ -35,7 +35,7 @@ final as (
         *,
         cpu_alloc_ch * {{ var('usage_score_weight_cpu') }}
         + mem_alloc_gh * {{ var('usage_score_weight_mem') }}
-        + pv_alloc_gh * {{ var('usage_score_weight_pv') }} as final_usage_score,
+        + pv_alloc_gh * {{ var('usage_score_weight_pv') }} as final_usage_score
     from summed
 
 )

@@ -19,7 +19,7 @@ namespace_waste as (
         sum(cpu_waste_core_hours) as total_waste_core_hours,
         sum(minutes_running)::bigint as minutes_running_sum,
         count(*) as container_cnt,
-        sum(cpu_allocated_core_hours) as total_allocated_core_hours,
+        sum(cpu_allocated_core_hours) as total_allocated_core_hours
     from container_days
     group by date, cluster_type, namespace
 
@@ -35,7 +35,7 @@ ranked as (
         ) as waste_running_sum,
         coalesce(sum(total_waste_core_hours) over (
             by_waste rows between unbounded preceding and 1 preceding
-        ), 0) as waste_running_sum_before,
+        ), 0) as waste_running_sum_before
     from namespace_waste
     window by_waste as (
         partition by date, cluster_type
@@ -50,7 +50,7 @@ shares as (
         *,
         -- waste is >= 0, so the running sum is monotone and its maximum is the total: the last
         -- namespace's cumulative share is exactly 100
-        max(waste_running_sum) over (partition by date, cluster_type) as cluster_waste_total,
+        max(waste_running_sum) over (partition by date, cluster_type) as cluster_waste_total
     from ranked
 
 ),
@@ -81,7 +81,7 @@ final as (
             when 100.0 * waste_running_sum_before / cluster_waste_total < {{ var('pareto_medium_below_pct') }}
                 then 'Medium'
             else 'Low'
-        end as grade,
+        end as grade
     from shares
 
 )

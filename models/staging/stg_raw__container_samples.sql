@@ -13,7 +13,7 @@ minute_aligned as (
 
     select
         *,
-        make_timestamptz(epoch_us(sample_ts) // 60000000 * 60000000) as sample_minute,
+        make_timestamptz(epoch_us(sample_ts) // 60000000 * 60000000) as sample_minute
     from raw_samples
 
 ),
@@ -22,7 +22,7 @@ localised as (
 
     select
         *,
-        {{ to_report_local('sample_minute') }} as report_local_minute,
+        {{ to_report_local('sample_minute') }} as report_local_minute
     from minute_aligned
     where
         sample_minute >= {{ finops_window().start_utc_sql }}
@@ -42,10 +42,10 @@ final as (
         pod,
         container,
         {%- for c in raw_metric_columns() %}
-        case when {{ c }} >= 0 and isfinite({{ c }}) then {{ c }} end as {{ c }},
+            case when {{ c }} >= 0 and isfinite({{ c }}) then {{ c }} end as {{ c }},
         {%- endfor %}
         source_file,
-        source_row_number,
+        source_row_number
     from localised
 
 )

@@ -13,7 +13,7 @@ final as (
         priority::integer as priority,
         node_regex::varchar as node_regex,
         upper(trim(cluster_type::varchar)) as cluster_type,
-        trim(workload_domain::varchar) as workload_domain,
+        trim(workload_domain::varchar) as workload_domain
     from patterns
 
 )

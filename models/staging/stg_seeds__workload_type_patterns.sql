@@ -13,7 +13,7 @@ final as (
         priority::integer as priority,
         lower(trim(match_on::varchar)) as match_on,
         pattern::varchar as pattern,
-        trim(workload_type::varchar) as workload_type,
+        trim(workload_type::varchar) as workload_type
     from patterns
 
 )
