@@ -163,9 +163,9 @@ PLATFORM_NAMESPACES = (
     NamespaceDef(
         "monitoring",
         (
-            _w("prometheus-k8s", STATEFULSET, ("prometheus", "config-reloader"), 2, "storage", 1),
-            _w("grafana", DEPLOYMENT, ("grafana",)),
+            _w("prometheus-k8s", STATEFULSET, ("prometheus", "config-reloader"), 1, "storage", 1),
             _w("node-exporter", DAEMONSET, ("node-exporter", "kube-rbac-proxy"), 3),
+            _w("grafana", DEPLOYMENT, ("grafana",)),
             _w("alertmanager-main", STATEFULSET, ("alertmanager", "config-reloader"), 2, pvc=1),
             _w("kube-state-metrics", DEPLOYMENT, ("kube-state-metrics",)),
             _w("thanos-query", DEPLOYMENT, ("thanos",)),
@@ -365,7 +365,8 @@ class Profile:
     mem_limit_mult: tuple[float, ...]
     headroom: float = 1.8
     sigma: float = 0.2
-    spike_p: float = 0.005
+    spike_p: float = 0.002
+    spike_max: float = 1.6
     rss_ratio: tuple[float, float] = (0.6, 0.92)
     unset: str = ""  # "all": no requests/limits; "limits": limits missing
 
@@ -388,7 +389,7 @@ PROFILES = (
     Profile("no_limit", 0.08, (0.1, 0.25, 0.5, 1), (0.3, 1.1), (0, 0.02), (2,),
             (0.25, 0.5, 1, 2), (0.4, 1.3), (0, 0), (2,), unset="limits"),
     Profile("bursty", 0.07, (0.5, 1, 2), (0.15, 0.35), (0, 0.02), (2, 4),
-            (0.5, 1, 2), (0.5, 0.8), (0, 0), (1.5, 2), sigma=0.35, spike_p=0.06),
+            (0.5, 1, 2), (0.5, 0.8), (0, 0), (1.5, 2), sigma=0.35, spike_p=0.06, spike_max=4.0),
 )  # fmt: skip
 PROFILE_INDEX = {p.name: i for i, p in enumerate(PROFILES)}
 SIDECAR_PROFILE_WEIGHTS = {
@@ -529,8 +530,8 @@ def tenant_namespace(index: int, rng: np.random.Generator) -> NamespaceDef:
 
 
 def plan_namespaces(count: int, rng: np.random.Generator) -> list[NamespaceDef]:
-    """About 30% platform namespaces (capped by the catalogue), the rest tenants."""
-    n_platform = min(len(PLATFORM_NAMESPACES), max(1, round(count * 0.3)))
+    """About a third platform namespaces (capped by the catalogue), the rest tenants."""
+    n_platform = min(len(PLATFORM_NAMESPACES), max(1, round(count * 0.32)))
     tenants = [tenant_namespace(i, rng) for i in range(1, count - n_platform + 1)]
     return list(PLATFORM_NAMESPACES[:n_platform]) + tenants
 
@@ -693,6 +694,7 @@ def profile_params(spec: Profile, n: int, rng: np.random.Generator) -> dict[str,
         "rss_ratio": _uniform(spec.rss_ratio, n, rng),
         "sigma": np.full(n, spec.sigma),
         "spike_p": np.full(n, spec.spike_p),
+        "spike_max": np.full(n, spec.spike_max),
     }
 
 
@@ -782,13 +784,15 @@ class SuffixFactory:
         self.counter += n
         mixed = (values * self.multiplier + self.offset) % self.modulus
         digits = (mixed[:, None] // (27 ** np.arange(self.length, dtype=np.int64))) % 27
-        codes = np.ascontiguousarray(SUFFIX_ALPHABET[digits])
+        # each digit also depends on the lower ones (still a bijection): all positions look random
+        lower = np.cumsum(digits, axis=1) - digits
+        codes = np.ascontiguousarray(SUFFIX_ALPHABET[(digits + 11 * lower) % 27])
         return codes.view(f"S{self.length}").ravel().astype(str).tolist()
 
 
 def rollout_minutes(days: int, total: int, rng: np.random.Generator) -> list[int]:
     """Business-hours minutes (10:00-17:30 local) of the days a deployment is rolled."""
-    rolled = np.flatnonzero(rng.random(days) < 0.3)
+    rolled = np.flatnonzero(rng.random(days) < 0.25)
     minutes = rolled * MINUTES_PER_DAY + rng.integers(600, 1050, len(rolled))
     return [int(m) for m in minutes if 0 < m < total]
 
@@ -973,12 +977,12 @@ def cpu_columns(
     sigma = p["sigma"][t]
     demand = p["cpu_base"][t] * level * np.exp(sigma * rng.standard_normal(n) - sigma**2 / 2)
     spikes = rng.random(n) < p["spike_p"][t]
-    demand = np.where(spikes, demand * rng.uniform(1.5, 4.0, n), demand)
+    demand = np.where(spikes, demand * rng.uniform(1.2, p["spike_max"][t]), demand)
     limit = p["cpu_limit"][t]
     limited = limit > 0  # NaN compares False
     safe_limit = np.where(limited, limit, 1.0)
     usage = np.where(limited, np.minimum(demand, safe_limit), demand)
-    pressure = np.clip(1.25 * (demand / safe_limit - 0.7), 0.0, 1.0)
+    pressure = np.clip(2.0 * (demand / safe_limit - 0.9), 0.0, 1.0)
     jitter = np.where(rng.random(n) < 0.03, rng.uniform(0.0, 0.04, n), 0.0)
     throttled = np.where(limited, np.clip(pressure + jitter, 0.0, 1.0), 0.0)
     return usage, throttled

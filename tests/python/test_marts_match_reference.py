@@ -10,6 +10,7 @@ failure of the slow test points at the marts, not at the comparison.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -177,6 +178,14 @@ def compare_all(
     return problems
 
 
+def dbt_failure_summary(stdout: str, stderr: str, limit: int = 4000) -> str:
+    """The error section of a dbt log ("Completed with ..." onwards), without colour codes."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", stdout)
+    start = text.rfind("Completed with")
+    section = text[start:] if start >= 0 else text
+    return (section[:limit] + "\n" + stderr[-limit // 2 :]).strip()
+
+
 def edge_reference(lake: Path) -> dict[str, pd.DataFrame]:
     """The reference marts of the edge lake with the repo seeds and default vars."""
     return compute_reference(
@@ -208,8 +217,8 @@ def test_marts_match_reference(tmp_path: Path, dbt_run) -> None:
     )
     problems = compare_all(expected, lambda name: dbt_run.frame(f"select * from marts.{name}"))
     if build.returncode != 0:
-        output = f"{build.stdout[-4000:]}\n{build.stderr[-2000:]}"
-        problems.insert(0, f"dbt build failed ({build.returncode}):\n{output}")
+        summary = dbt_failure_summary(build.stdout, build.stderr)
+        problems.insert(0, f"dbt build failed ({build.returncode}):\n{summary}")
     assert not problems, "dbt marts differ from the reference:\n" + "\n".join(problems)
 
 
