@@ -48,10 +48,12 @@ sample-data: setup ## write DEMO_DAYS days of sample raw data into LAKE_DIR
 build: setup ## dbt build for START..END (inclusive) on RAW_PATH
 	$(BIN)/dbt build --vars "$(DBT_VARS)"
 
+DEMO_END := $(shell date -d "$(DEMO_START) + $$(( $(DEMO_DAYS) - 1 )) days" +%F)
+
 demo: ## set up, generate 7 days of sample data, build the marts, print a summary per cluster
 	$(MAKE) sample-data
-	$(MAKE) build START=$(DEMO_START) END=$$(date -d "$(DEMO_START) + $$(( $(DEMO_DAYS) - 1 )) days" +%F)
-	$(BIN)/python -m kube_finops.summary --duckdb $(FINOPS_DUCKDB_PATH)
+	$(MAKE) build START=$(DEMO_START) END=$(DEMO_END)
+	$(BIN)/python -m kube_finops.summary --duckdb $(FINOPS_DUCKDB_PATH) --start $(DEMO_START) --end $(DEMO_END)
 
 test: setup ## everything CI runs: lint, pytest (incl. the dbt project on fixtures), dbt build + tests
 	$(MAKE) lint

@@ -5,18 +5,18 @@
     max(cpu_request) as cpu_request_max,
     max(cpu_limit) as cpu_limit_max,
     {{ finops_percentile('cpu_usage', 0.95) }} as cpu_usage_p95,
-    avg(cpu_usage) as cpu_usage_avg,
+    {{ finops_avg('cpu_usage') }} as cpu_usage_avg,
     max(cpu_throttled) as cpu_throttled_max,
     max(mem_request) / {{ gib() }} as mem_request_max,
     max(mem_limit) / {{ gib() }} as mem_limit_max,
     {{ finops_percentile('mem_usage', 0.95) }} / {{ gib() }} as mem_usage_p95,
-    avg(mem_usage) / {{ gib() }} as mem_usage_avg,
+    {{ finops_avg('mem_usage') }} / {{ gib() }} as mem_usage_avg,
     {{ finops_percentile('mem_rss', 0.95) }} / {{ gib() }} as mem_rss_p95,
     max(mem_rss) / {{ gib() }} as mem_rss_max,
-    sum(oom_event) as oom_strike_sum,
+    {{ finops_sum('oom_event') }} as oom_strike_sum,
     max(pv_capacity) / {{ gib() }} as pv_capacity_max,
     {{ finops_percentile('pv_used', 0.95) }} / {{ gib() }} as pv_used_p95,
-    sum(energy_joules) as energy_joules_sum,
+    {{ finops_sum('energy_joules') }} as energy_joules_sum,
     count(energy_joules) as energy_minutes
 {%- endmacro %}
 

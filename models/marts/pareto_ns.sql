@@ -16,10 +16,10 @@ namespace_waste as (
         date,
         cluster_type,
         namespace,
-        sum(cpu_waste_core_hours) as total_waste_core_hours,
+        {{ finops_sum('cpu_waste_core_hours') }} as total_waste_core_hours,
         sum(minutes_running)::bigint as minutes_running_sum,
         count(*) as container_cnt,
-        sum(cpu_allocated_core_hours) as total_allocated_core_hours
+        {{ finops_sum('cpu_allocated_core_hours') }} as total_allocated_core_hours
     from container_days
     group by date, cluster_type, namespace
 

@@ -33,7 +33,8 @@ def install(extension_dir: Path, names: list[str]) -> None:
             )
             if not binary.is_file():
                 raise SystemExit(
-                    f"error: {binary} not found: pin duckdb to the version of duckdb-extension-{name}"
+                    f"error: {binary} not found: "
+                    f"pin duckdb to the version of duckdb-extension-{name}"
                 )
             con.execute(f"force install '{binary}'")
             con.execute(f"load {name}")

@@ -69,7 +69,8 @@ class DbtRun:
         )
         if check and proc.returncode != 0:
             raise AssertionError(
-                f"dbt {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
+                f"dbt {' '.join(args)} failed ({proc.returncode}):\n"
+                f"{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
             )
         return proc
 
