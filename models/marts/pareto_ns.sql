@@ -27,13 +27,15 @@ namespace_waste as (
 
 ranked as (
 
+    -- running sums in exact decimals: monotone, order-independent, and the last one equals the
+    -- total exactly, so the last cumulative share is exactly 100
     select
         *,
         row_number() over by_waste as waste_rank,
-        sum(total_waste_core_hours) over (
+        sum(cast(total_waste_core_hours as decimal(38, 12))) over (
             by_waste rows between unbounded preceding and current row
         ) as waste_running_sum,
-        coalesce(sum(total_waste_core_hours) over (
+        coalesce(sum(cast(total_waste_core_hours as decimal(38, 12))) over (
             by_waste rows between unbounded preceding and 1 preceding
         ), 0) as waste_running_sum_before
     from namespace_waste
@@ -48,9 +50,9 @@ shares as (
 
     select
         *,
-        -- waste is >= 0, so the running sum is monotone and its maximum is the total: the last
-        -- namespace's cumulative share is exactly 100
-        max(waste_running_sum) over (partition by date, cluster_type) as cluster_waste_total
+        cast(max(waste_running_sum) over (partition by date, cluster_type) as double) as cluster_waste_total,
+        cast(waste_running_sum as double) as waste_running_total,
+        cast(waste_running_sum_before as double) as waste_running_total_before
     from ranked
 
 ),
@@ -65,20 +67,20 @@ final as (
         minutes_running_sum,
         container_cnt,
         total_allocated_core_hours,
-        case when cluster_waste_total > 0 then 100.0 * total_waste_core_hours / cluster_waste_total else 0 end
+        case when cluster_waste_total > 0 then 100.0 * (total_waste_core_hours / cluster_waste_total) else 0 end
             as waste_share_pct,
-        case when cluster_waste_total > 0 then 100.0 * waste_running_sum / cluster_waste_total else 0 end
+        case when cluster_waste_total > 0 then 100.0 * (waste_running_total / cluster_waste_total) else 0 end
             as waste_cumsum_pct,
-        case when cluster_waste_total > 0 then 100.0 * waste_running_sum_before / cluster_waste_total else 0 end
+        case when cluster_waste_total > 0 then 100.0 * (waste_running_total_before / cluster_waste_total) else 0 end
             as waste_cumsum_before_pct,
         waste_rank,
         case
             when total_waste_core_hours <= 0 then 'Low'
-            when 100.0 * waste_running_sum_before / cluster_waste_total < {{ var('pareto_critical_below_pct') }}
+            when 100.0 * (waste_running_total_before / cluster_waste_total) < {{ var('pareto_critical_below_pct') }}
                 then 'Critical'
-            when 100.0 * waste_running_sum_before / cluster_waste_total < {{ var('pareto_high_below_pct') }}
+            when 100.0 * (waste_running_total_before / cluster_waste_total) < {{ var('pareto_high_below_pct') }}
                 then 'High'
-            when 100.0 * waste_running_sum_before / cluster_waste_total < {{ var('pareto_medium_below_pct') }}
+            when 100.0 * (waste_running_total_before / cluster_waste_total) < {{ var('pareto_medium_below_pct') }}
                 then 'Medium'
             else 'Low'
         end as grade
