@@ -17,7 +17,7 @@ namespace_waste as (
         cluster_type,
         namespace,
         {{ finops_sum('cpu_waste_core_hours') }} as total_waste_core_hours,
-        sum(minutes_running)::bigint as minutes_running_sum,
+        cast(sum(minutes_running) as bigint) as minutes_running_sum,
         count(*) as container_cnt,
         {{ finops_sum('cpu_allocated_core_hours') }} as total_allocated_core_hours
     from container_days
