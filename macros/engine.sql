@@ -45,3 +45,19 @@
 {% macro duckdb__finops_avg(column) -%}
     avg({{ column }}::decimal(38, 12))::double
 {%- endmacro %}
+
+{#- Number of distinct minutes of one report day's samples. DuckDB: a 1440-bit set per group
+    (about 5x cheaper than count(distinct) at 10M rows). Within one report day of a fixed-offset
+    zone the UTC epoch-minute modulo 1440 is unique; on a 25-hour DST day two minutes may share a
+    bit, which only under-counts, and that sends the container-day to the exact de-duplication. -#}
+{% macro finops_distinct_minutes(minute_ts) -%}
+    {{ return(adapter.dispatch('finops_distinct_minutes', 'kube_finops')(minute_ts)) }}
+{%- endmacro %}
+
+{% macro default__finops_distinct_minutes(minute_ts) -%}
+    count(distinct {{ minute_ts }})
+{%- endmacro %}
+
+{% macro duckdb__finops_distinct_minutes(minute_ts) -%}
+    bit_count(bitstring_agg(cast(epoch_us({{ minute_ts }}) // 60000000 % 1440 as integer), 0, 1439))
+{%- endmacro %}

@@ -32,7 +32,7 @@ aggregated as (
         pod,
         container,
         count(*) as sample_rows,
-        count(distinct sample_minute) as distinct_minutes,
+        {{ finops_distinct_minutes('sample_minute') }} as distinct_minutes,
         min(sample_minute) as first_minute,
         max(sample_minute) as last_minute,
         {{ container_day_metrics() }}
