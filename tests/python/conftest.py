@@ -54,15 +54,21 @@ class DbtRun:
         self.work_dir = work_dir
 
     def __call__(
-        self, *args: str, dbt_vars: dict[str, object] | None = None, check: bool = True
+        self,
+        *args: str,
+        dbt_vars: dict[str, object] | None = None,
+        check: bool = True,
+        extra_env: dict[str, str] | None = None,
     ) -> subprocess.CompletedProcess[str]:
         cmd = [str(DBT), *args]
         if dbt_vars:
             cmd += ["--vars", vars_arg(dbt_vars)]
+        env = dbt_env(self.db_path, self.work_dir)
+        env.update(extra_env or {})
         proc = subprocess.run(
             cmd,
             cwd=REPO,
-            env=dbt_env(self.db_path, self.work_dir),
+            env=env,
             capture_output=True,
             text=True,
             check=False,
