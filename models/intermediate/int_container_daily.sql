@@ -100,14 +100,22 @@ samples_to_dedup as (
 
 ),
 
-deduplicated_samples as (
+ranked_samples as (
 
-    select *
-    from samples_to_dedup
-    qualify row_number() over (
+    select
+        *,
+        row_number() over (
             partition by namespace, pod, container, sample_minute
             order by sample_ts desc, source_file desc, source_row_number desc
-        ) = 1
+        ) as duplicate_rank
+    from samples_to_dedup
+
+),
+
+deduplicated_samples as (
+
+    select * from ranked_samples
+    where duplicate_rank = 1
 
 ),
 
@@ -151,7 +159,8 @@ recomputed_groups as (
 final as (
 
     select * from clean_groups
-    union all by name
+    -- clean_groups and recomputed_groups list the same columns in the same order
+    union all
     select * from recomputed_groups
 
 )

@@ -33,7 +33,7 @@ localised as (
 final as (
 
     select
-        report_local_minute::date as date,
+        cast(report_local_minute as date) as date,
         sample_minute,
         sample_ts,
         upper(cluster_label) as cluster_label,

@@ -10,10 +10,10 @@ patterns as (
 final as (
 
     select
-        priority::integer as priority,
-        node_regex::varchar as node_regex,
-        upper(trim(cluster_type::varchar)) as cluster_type,
-        trim(workload_domain::varchar) as workload_domain
+        cast(priority as integer) as priority,
+        cast(node_regex as varchar) as node_regex,
+        upper(trim(cast(cluster_type as varchar))) as cluster_type,
+        trim(cast(workload_domain as varchar)) as workload_domain
     from patterns
 
 )

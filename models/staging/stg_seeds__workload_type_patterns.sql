@@ -10,10 +10,10 @@ patterns as (
 final as (
 
     select
-        priority::integer as priority,
-        lower(trim(match_on::varchar)) as match_on,
-        pattern::varchar as pattern,
-        trim(workload_type::varchar) as workload_type
+        cast(priority as integer) as priority,
+        lower(trim(cast(match_on as varchar))) as match_on,
+        cast(pattern as varchar) as pattern,
+        trim(cast(workload_type as varchar)) as workload_type
     from patterns
 
 )
