@@ -61,3 +61,64 @@
 {% macro duckdb__finops_distinct_minutes(minute_ts) -%}
     bit_count(bitstring_agg(cast(epoch_us({{ minute_ts }}) // 60000000 % 1440 as integer), 0, 1439))
 {%- endmacro %}
+
+{#- Group `group` of the first match of `pattern` in `value` ('' when no match). -#}
+{% macro finops_regex_extract(value, pattern, group) -%}
+    {{ return(adapter.dispatch('finops_regex_extract', 'kube_finops')(value, pattern, group)) }}
+{%- endmacro %}
+
+{% macro default__finops_regex_extract(value, pattern, group) -%}
+    regexp_extract({{ value }}, {{ pattern }}, {{ group }})
+{%- endmacro %}
+
+{#- A number as text with a fixed number of decimals (for messages; the marts keep full values). -#}
+{% macro finops_format_decimal(value, decimals) -%}
+    {{ return(adapter.dispatch('finops_format_decimal', 'kube_finops')(value, decimals)) }}
+{%- endmacro %}
+
+{% macro default__finops_format_decimal(value, decimals) -%}
+    format_string('%.{{ decimals }}f', {{ value }})
+{%- endmacro %}
+
+{% macro duckdb__finops_format_decimal(value, decimals) -%}
+    printf('%.{{ decimals }}f', {{ value }})
+{%- endmacro %}
+
+{#- The distinct values of a text column of the group, sorted, joined by `separator`. -#}
+{% macro finops_sorted_distinct_list(column, separator) -%}
+    {{ return(adapter.dispatch('finops_sorted_distinct_list', 'kube_finops')(column, separator)) }}
+{%- endmacro %}
+
+{% macro default__finops_sorted_distinct_list(column, separator) -%}
+    array_join(array_sort(collect_set({{ column }})), '{{ separator }}')
+{%- endmacro %}
+
+{% macro duckdb__finops_sorted_distinct_list(column, separator) -%}
+    string_agg(distinct {{ column }}, '{{ separator }}' order by {{ column }})
+{%- endmacro %}
+
+{#- The UTC instant of local midnight starting `date_expr` in IANA zone `tz` (DST-correct). -#}
+{% macro finops_local_midnight_utc(date_expr, tz) -%}
+    {{ return(adapter.dispatch('finops_local_midnight_utc', 'kube_finops')(date_expr, tz)) }}
+{%- endmacro %}
+
+{% macro default__finops_local_midnight_utc(date_expr, tz) -%}
+    to_utc_timestamp(cast({{ date_expr }} as timestamp), '{{ tz }}')
+{%- endmacro %}
+
+{% macro duckdb__finops_local_midnight_utc(date_expr, tz) -%}
+    timezone('{{ tz }}', cast({{ date_expr }} as timestamp))
+{%- endmacro %}
+
+{#- The date `days` days before `date_expr`. -#}
+{% macro finops_date_add(date_expr, days) -%}
+    {{ return(adapter.dispatch('finops_date_add', 'kube_finops')(date_expr, days)) }}
+{%- endmacro %}
+
+{% macro default__finops_date_add(date_expr, days) -%}
+    date_add({{ date_expr }}, {{ days }})
+{%- endmacro %}
+
+{% macro duckdb__finops_date_add(date_expr, days) -%}
+    cast({{ date_expr }} + to_days(cast({{ days }} as integer)) as date)
+{%- endmacro %}

@@ -119,3 +119,13 @@
     {%- endif -%}
     select 1
 {%- endmacro %}
+
+{#- First date of the right-sizing lookback window: the var lookback_days dates ending at end_date
+    (SPEC §8). -#}
+{% macro lookback_start_date() -%}
+    {%- set days = var('lookback_days') | int -%}
+    {%- if days < 1 -%}
+        {{ finops_fail("var lookback_days=" ~ var('lookback_days') ~ " must be a whole number of days >= 1") }}
+    {%- endif -%}
+    date '{{ finops_window().end_date - modules.datetime.timedelta(days=days - 1) }}'
+{%- endmacro %}
