@@ -55,7 +55,7 @@ demo: ## set up, generate 7 days of sample data, build the marts, print a summar
 	$(MAKE) build START=$(DEMO_START) END=$(DEMO_END)
 	$(BIN)/python -m kube_finops.summary --duckdb $(FINOPS_DUCKDB_PATH) --start $(DEMO_START) --end $(DEMO_END)
 
-test: setup ## everything CI runs: lint, pytest (incl. the dbt project on fixtures), dbt build + tests
+test: setup setup-services ## everything CI runs: lint, pytest (incl. the dbt project on fixtures), dbt build + tests
 	$(MAKE) lint
 	$(BIN)/pytest
 
@@ -71,3 +71,26 @@ format: setup ## apply black, ruff fixes and sqlfluff fixes
 
 clean: ## remove build output (keeps the virtualenv)
 	rm -rf target logs data/finops.duckdb data/duckdb_tmp
+
+# --------------------------------------------------------------------------- extraction (SPEC §12)
+# make extract START=2026-07-01T00 END=2026-07-01T02 PROMETHEUS_URL=http://prometheus:9090
+# (UTC hours, END exclusive; without START/END: the last complete hour). Other options come from
+# environment variables (see README "Extracting from Prometheus") or EXTRACT_ARGS.
+EXTRACT_ARGS ?=
+EXTRACT_WINDOW = $(if $(START),--start $(START)) $(if $(END),--end $(END))
+
+.PHONY: extract extract-check setup-services bench-extract
+
+extract: setup ## Prometheus -> hourly Parquet in LAKE_DIR (and S3 when S3_BUCKET is set)
+	$(BIN)/python -m kube_finops.extract $(EXTRACT_WINDOW) --lake $(LAKE_DIR) $(if $(PROMETHEUS_URL),--prometheus-url $(PROMETHEUS_URL)) $(EXTRACT_ARGS)
+
+extract-check: setup ## metric coverage for START..END: present/absent and series per metric
+	$(BIN)/python -m kube_finops.extract --check $(EXTRACT_WINDOW) $(if $(PROMETHEUS_URL),--prometheus-url $(PROMETHEUS_URL)) $(EXTRACT_ARGS)
+
+setup-services: ## install Debian's prometheus/promtool (test services) when missing
+	@if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then \
+		apt-get update -qq && apt-get install -y --no-install-recommends prometheus; \
+	fi
+
+bench-extract: setup setup-services ## extraction throughput: 500 containers x 2 h from a real Prometheus
+	PYTHONPATH=$(CURDIR)/scripts:$(CURDIR)/tests/python $(BIN)/python tests/python/bench_extract.py

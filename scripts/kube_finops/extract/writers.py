@@ -1,0 +1,148 @@
+"""Hour files: an atomic local write (temp file + rename) and a single-PUT S3 upload."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pyarrow as pa
+import pyarrow.parquet as pq
+from botocore.client import BaseClient
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from kube_finops.extract.config import S3Target
+from kube_finops.extract.errors import UploadError
+from kube_finops.sample_data import DICTIONARY_COLUMNS, FILE_NAME, ROW_GROUP_ROWS, SCHEMA
+
+MANIFEST_NAME = "_manifest.json"
+
+
+def hour_relpath(hour: datetime) -> str:
+    """`raw/dt=YYYY-MM-DD/hour=HH` (UTC)."""
+    return f"raw/dt={hour:%Y-%m-%d}/hour={hour:%H}"
+
+
+class LocalLake:
+    """The lake directory: `<lake>/raw/dt=.../hour=.../part-0000.parquet` + `_manifest.json`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def folder(self, hour: datetime) -> Path:
+        return self.root / hour_relpath(hour)
+
+    def data_path(self, hour: datetime) -> Path:
+        return self.folder(hour) / FILE_NAME
+
+    def manifest_path(self, hour: datetime) -> Path:
+        return self.folder(hour) / MANIFEST_NAME
+
+    def complete(self, hour: datetime) -> bool:
+        """Both the data file and its manifest exist (the manifest is written last)."""
+        return self.data_path(hour).is_file() and self.manifest_path(hour).is_file()
+
+    def write(self, hour: datetime, table: pa.Table, manifest: dict[str, Any]) -> int:
+        """Write the hour atomically; returns the data file's size in bytes."""
+        folder = self.folder(hour)
+        folder.mkdir(parents=True, exist_ok=True)
+        stale_manifest = self.manifest_path(hour)
+        stale_manifest.unlink(missing_ok=True)  # the hour is incomplete until the new one lands
+        tmp = folder / f".{FILE_NAME}.{os.getpid()}.tmp"
+        try:
+            with pq.ParquetWriter(
+                tmp, SCHEMA, compression="zstd", use_dictionary=DICTIONARY_COLUMNS
+            ) as writer:
+                writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+            _fsync(tmp)
+            tmp.replace(self.data_path(hour))
+        finally:
+            tmp.unlink(missing_ok=True)
+        size = self.data_path(hour).stat().st_size
+        manifest["file_bytes"] = size
+        _atomic_text(self.manifest_path(hour), json.dumps(manifest, indent=2, sort_keys=True))
+        return size
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text + "\n")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+class S3Lake:
+    """The same layout under s3://bucket/prefix/; one PUT per object."""
+
+    def __init__(self, target: S3Target, client: BaseClient | None = None) -> None:
+        self.target = target
+        self.client = client or boto3.client(
+            "s3",
+            endpoint_url=target.endpoint_url,
+            region_name=target.region,
+            aws_access_key_id=target.access_key_id,
+            aws_secret_access_key=target.secret_access_key,
+            aws_session_token=target.session_token,
+            config=Config(
+                s3={"addressing_style": "path" if target.endpoint_url else "auto"},
+                retries={"max_attempts": 3, "mode": "standard"},
+                connect_timeout=5,
+                read_timeout=60,
+            ),
+        )
+
+    def key(self, hour: datetime, name: str) -> str:
+        parts = [self.target.prefix, hour_relpath(hour), name]
+        return "/".join(p for p in parts if p)
+
+    def uri(self, hour: datetime, name: str = FILE_NAME) -> str:
+        return f"s3://{self.target.bucket}/{self.key(hour, name)}"
+
+    def exists(self, hour: datetime) -> bool:
+        """True when the hour's manifest (uploaded after the data) is in the bucket."""
+        try:
+            self.client.head_object(Bucket=self.target.bucket, Key=self.key(hour, MANIFEST_NAME))
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", ""))
+            if code in ("404", "NoSuchKey", "NotFound"):
+                return False
+            raise UploadError(f"{self.uri(hour, MANIFEST_NAME)}: {_describe(exc)}") from None
+        except BotoCoreError as exc:
+            raise UploadError(f"{self.uri(hour, MANIFEST_NAME)}: {_describe(exc)}") from None
+        return True
+
+    def upload(self, local: LocalLake, hour: datetime) -> None:
+        """PUT the data file, then the manifest (so a visible manifest means complete data)."""
+        for name, path in (
+            (FILE_NAME, local.data_path(hour)),
+            (MANIFEST_NAME, local.manifest_path(hour)),
+        ):
+            try:
+                self.client.put_object(
+                    Bucket=self.target.bucket, Key=self.key(hour, name), Body=path.read_bytes()
+                )
+            except (ClientError, BotoCoreError) as exc:
+                raise UploadError(
+                    f"{self.uri(hour, name)}: {_describe(exc)} (local file kept: {path})"
+                ) from None
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        return f"{error.get('Code', 'error')}: {error.get('Message', '')}".strip(": ")
+    return f"{type(exc).__name__}: {exc}"
