@@ -54,8 +54,9 @@ demo: ## set up, generate 7 days of sample data, build the marts, print a summar
 	$(MAKE) sample-data
 	$(MAKE) build START=$(DEMO_START) END=$(DEMO_END)
 	$(BIN)/python -m kube_finops.summary --duckdb $(FINOPS_DUCKDB_PATH) --start $(DEMO_START) --end $(DEMO_END)
+	$(MAKE) report START=$(DEMO_START) END=$(DEMO_END) SKIP_BUILD=1
 
-test: setup setup-services ## everything CI runs: lint, pytest (incl. the dbt project on fixtures), dbt build + tests
+test: setup setup-services setup-report ## everything CI runs: lint, pytest (incl. the dbt project on fixtures), dbt build + tests
 	$(MAKE) lint
 	$(BIN)/pytest
 
@@ -94,3 +95,51 @@ setup-services: ## install Debian's prometheus/promtool (test services) when mis
 
 bench-extract: setup setup-services ## extraction throughput: 500 containers x 2 h from a real Prometheus
 	PYTHONPATH=$(CURDIR)/scripts:$(CURDIR)/tests/python $(BIN)/python tests/python/bench_extract.py
+
+# --------------------------------------------------------------------------- cost export and power calibration (SPEC §9)
+# make export-focus START=2026-07-01 END=2026-07-07   -> $(EXPORT_DIR)/focus_cost_<START>_<END>.{parquet,csv}
+# make calibrate-power MEASUREMENTS=nodes.csv CLUSTER_TYPE=COMPUTE   -> seeds/power_model_coefficients.csv
+EXPORT_DIR ?= data/export
+MEASUREMENTS ?=
+CLUSTER_TYPE ?= *
+
+.PHONY: export-focus calibrate-power
+
+export-focus: setup ## FOCUS-shaped showback (marts.focus_cost_daily) for START..END to Parquet and CSV
+	$(BIN)/python -m kube_finops.export_focus --duckdb $(FINOPS_DUCKDB_PATH) --out-dir $(EXPORT_DIR) $(if $(START),--start $(START)) $(if $(END),--end $(END))
+
+calibrate-power: setup ## fit idle/dynamic watts per core from MEASUREMENTS (cpu_utilisation,node_watts,cores)
+	@test -n "$(MEASUREMENTS)" || { echo "error: set MEASUREMENTS=<csv with cpu_utilisation,node_watts,cores>" >&2; exit 2; }
+	$(BIN)/python -m kube_finops.calibrate_power --input $(MEASUREMENTS) --cluster-type '$(CLUSTER_TYPE)'
+
+# ---------------------------------------------------------------- reports (SPEC §10-§11)
+REPORT_DIR ?= data/reports
+MARTS_EXPORT_DIR ?= data/export/marts
+# SKIP_BUILD=1: report from the marts as they are (the reporting tables must hold START..END)
+SKIP_BUILD ?=
+REPORT_APT_PACKAGES := libreoffice-calc-nogui poppler-utils fonts-noto-cjk
+APT_GET := $(if $(filter 0,$(shell id -u)),,sudo) env DEBIAN_FRONTEND=noninteractive apt-get
+
+.PHONY: setup-report setup-fonts report export bench-report
+
+setup-fonts: ## a font with Hangul glyphs for the charts (apt fonts-noto-cjk; skipped when present)
+	@if fc-list :lang=ko 2>/dev/null | grep -q .; then :; \
+	elif command -v apt-get >/dev/null; then \
+	  $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends fonts-noto-cjk; \
+	else echo "warning: no Hangul font and no apt-get: charts fall back to DejaVu Sans" >&2; fi
+
+setup-report: ## LibreOffice, poppler and fonts-noto-cjk for the report tests (apt; skipped when present)
+	@if command -v soffice >/dev/null && command -v pdftoppm >/dev/null \
+	  && fc-list :lang=ko 2>/dev/null | grep -q .; then :; \
+	else $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $(REPORT_APT_PACKAGES); fi
+
+report: setup setup-fonts ## charts + workbook + digest per cluster for START..END into REPORT_DIR (SKIP_BUILD=1 reuses the marts)
+	$(if $(SKIP_BUILD),,$(MAKE) build START=$(START) END=$(END) RAW_PATH=$(RAW_PATH))
+	$(BIN)/python -m kube_finops.report --duckdb $(FINOPS_DUCKDB_PATH) --out $(REPORT_DIR) \
+	  $(if $(START),--start $(START)) $(if $(END),--end $(END))
+
+export: setup ## every mart as Parquet by cluster and date into MARTS_EXPORT_DIR (S3 merged/ with EXPORT_S3_BUCKET)
+	$(BIN)/python -m kube_finops.report.export --duckdb $(FINOPS_DUCKDB_PATH) --out $(MARTS_EXPORT_DIR)
+
+bench-report: setup setup-fonts ## time the workbook writer for 45k containers x 7 days (budget 60 s)
+	$(BIN)/python -m kube_finops.report.bench

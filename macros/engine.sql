@@ -122,3 +122,29 @@
 {% macro duckdb__finops_date_add(date_expr, days) -%}
     cast({{ date_expr }} + to_days(cast({{ days }} as integer)) as date)
 {%- endmacro %}
+
+{#- A JSON object text from (key, SQL expression) pairs, with proper escaping. -#}
+{% macro finops_json_object(pairs) -%}
+    {{ return(adapter.dispatch('finops_json_object', 'kube_finops')(pairs)) }}
+{%- endmacro %}
+
+{% macro default__finops_json_object(pairs) -%}
+    to_json(named_struct({% for key, expr in pairs %}'{{ key }}', {{ expr }}{% if not loop.last %}, {% endif %}{% endfor %}))
+{%- endmacro %}
+
+{% macro duckdb__finops_json_object(pairs) -%}
+    cast(json_object({% for key, expr in pairs %}'{{ key }}', {{ expr }}{% if not loop.last %}, {% endif %}{% endfor %}) as varchar)
+{%- endmacro %}
+
+{#- Whole days from `start_expr` to `end_expr` (DATE - DATE). -#}
+{% macro finops_days_between(start_expr, end_expr) -%}
+    {{ return(adapter.dispatch('finops_days_between', 'kube_finops')(start_expr, end_expr)) }}
+{%- endmacro %}
+
+{% macro default__finops_days_between(start_expr, end_expr) -%}
+    datediff({{ end_expr }}, {{ start_expr }})
+{%- endmacro %}
+
+{% macro duckdb__finops_days_between(start_expr, end_expr) -%}
+    date_diff('day', {{ start_expr }}, {{ end_expr }})
+{%- endmacro %}

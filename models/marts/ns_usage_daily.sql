@@ -1,4 +1,6 @@
--- Namespace daily usage and score (SPEC §6): one row per (date, cluster_type, namespace).
+-- Namespace daily usage, score and cost (SPEC §6, §9): one row per (date, cluster_type, namespace).
+-- Costs price the allocated (and wasted) core-hours and GB-hours with the cluster's row of seed
+-- resource_prices, else its `*` default row.
 with
 
 container_days as (
@@ -29,14 +31,52 @@ summed as (
 
 ),
 
+prices as (
+
+    select * from {{ ref('stg_seeds__resource_prices') }}
+
+),
+
+priced as (
+
+    select
+        summed.*,
+        coalesce(cluster_prices.cpu_core_hour, default_prices.cpu_core_hour) as cpu_core_hour_price,
+        coalesce(cluster_prices.mem_gb_hour, default_prices.mem_gb_hour) as mem_gb_hour_price,
+        coalesce(cluster_prices.pv_gb_hour, default_prices.pv_gb_hour) as pv_gb_hour_price,
+        coalesce(cluster_prices.currency, default_prices.currency) as currency
+    from summed
+    left join prices as cluster_prices
+        on summed.cluster_type = cluster_prices.cluster_type
+    left join prices as default_prices
+        on default_prices.cluster_type = '*'
+
+),
+
+costed as (
+
+    select
+        *,
+        cpu_alloc_ch * cpu_core_hour_price as cpu_alloc_cost,
+        mem_alloc_gh * mem_gb_hour_price as mem_alloc_cost,
+        pv_alloc_gh * pv_gb_hour_price as pv_alloc_cost,
+        cpu_waste_ch * cpu_core_hour_price as cpu_waste_cost,
+        mem_waste_gh * mem_gb_hour_price as mem_waste_cost,
+        pv_waste_gh * pv_gb_hour_price as pv_waste_cost
+    from priced
+
+),
+
 final as (
 
     select
         *,
         cpu_alloc_ch * {{ var('usage_score_weight_cpu') }}
         + mem_alloc_gh * {{ var('usage_score_weight_mem') }}
-        + pv_alloc_gh * {{ var('usage_score_weight_pv') }} as final_usage_score
-    from summed
+        + pv_alloc_gh * {{ var('usage_score_weight_pv') }} as final_usage_score,
+        cpu_alloc_cost + mem_alloc_cost + pv_alloc_cost as alloc_cost,
+        cpu_waste_cost + mem_waste_cost + pv_waste_cost as waste_cost
+    from costed
 
 )
 
