@@ -35,6 +35,10 @@ aggregated as (
         {{ finops_distinct_minutes('sample_minute') }} as distinct_minutes,
         min(sample_minute) as first_minute,
         max(sample_minute) as last_minute,
+        -- samples that carry each metric, for the data-quality mart raw_metric_coverage_daily
+        {%- for c in raw_metric_columns() %}
+            count({{ c }}) as {{ c }}_samples,
+        {%- endfor %}
         {{ container_day_metrics() }}
     from samples
     group by date, cluster_label, node, namespace, pod, container

@@ -184,3 +184,20 @@ def test_legacy_glob_reads_flat_files(dbt_run: DbtRun, tmp_path: Path) -> None:
         "select namespace, minutes_running, status from marts.daily_enriched order by namespace"
     )
     assert rows == [("=cmd-ns", 1440, "OOM Killed"), ("team-a", 1440, "Over-allocated")]
+
+
+def test_missing_hour_and_absent_metric_are_flagged(dbt_run: DbtRun, tmp_path: Path) -> None:
+    raw = tmp_path / "lake" / "raw"
+    write_days(raw, date(2026, 7, 1), 1)
+    (raw / "dt=2026-07-01" / "hour=03" / "part-0000.parquet").unlink()
+    proc = build(dbt_run, raw, "2026-07-01", "2026-07-01")
+    assert "WARN 1 every_window_hour_has_raw_data" in proc.stdout
+    # hour_table() carries no throttling, RSS, PV or energy column: required ones are flagged
+    assert "WARN 4 required_metric_present_every_day" in proc.stdout
+    assert dbt_run.query(
+        "select hour_start_utc at time zone 'UTC', date from marts.raw_hour_inventory "
+        "where is_missing"
+    ) == [(datetime(2026, 7, 1, 3), date(2026, 7, 1))]
+    assert dbt_run.query(
+        "select metric from marts.raw_metric_coverage_daily where is_absent order by metric"
+    ) == [("cpu_throttled",), ("energy_joules",), ("mem_rss",), ("pv_capacity",), ("pv_used",)]
