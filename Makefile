@@ -20,6 +20,8 @@ START ?=
 END ?=
 DEMO_START ?= 2026-07-01
 DEMO_DAYS ?= 7
+# days of history before DEMO_START that the demo builds first (trend bands, dormant namespaces)
+DEMO_HISTORY_DAYS ?= 14
 DBT_VARS = {raw_path: '$(RAW_PATH)'$(if $(START),$(comma) start_date: '$(START)')$(if $(END),$(comma) end_date: '$(END)')}
 comma := ,
 
@@ -42,16 +44,20 @@ $(STAMP): requirements.txt
 setup: $(STAMP) .dbt/profiles.yml ## virtualenv with the pinned packages (idempotent)
 	@mkdir -p data/duckdb_tmp
 
-sample-data: setup ## write DEMO_DAYS days of sample raw data into LAKE_DIR
-	$(BIN)/python -m kube_finops.sample_data --lake $(LAKE_DIR) --start-date $(DEMO_START) --days $(DEMO_DAYS) --overwrite
+sample-data: setup ## write DEMO_HISTORY_DAYS + DEMO_DAYS days of sample raw data into LAKE_DIR
+	$(BIN)/python -m kube_finops.sample_data --lake $(LAKE_DIR) --start-date $(DEMO_HISTORY_START) \
+	  --days $$(( $(DEMO_HISTORY_DAYS) + $(DEMO_DAYS) )) --overwrite
 
 build: setup ## dbt build for START..END (inclusive) on RAW_PATH
 	$(BIN)/dbt build --vars "$(DBT_VARS)"
 
 DEMO_END := $(shell date -d "$(DEMO_START) + $$(( $(DEMO_DAYS) - 1 )) days" +%F)
+DEMO_HISTORY_START := $(shell date -d "$(DEMO_START) - $(DEMO_HISTORY_DAYS) days" +%F)
+DEMO_HISTORY_END := $(shell date -d "$(DEMO_START) - 1 day" +%F)
 
-demo: ## set up, generate 7 days of sample data, build the marts, print a summary per cluster
+demo: ## set up, generate 14 + 7 days of sample data, build history then the week, summary, report
 	$(MAKE) sample-data
+	$(if $(filter-out 0,$(DEMO_HISTORY_DAYS)),$(MAKE) build START=$(DEMO_HISTORY_START) END=$(DEMO_HISTORY_END))
 	$(MAKE) build START=$(DEMO_START) END=$(DEMO_END)
 	$(BIN)/python -m kube_finops.summary --duckdb $(FINOPS_DUCKDB_PATH) --start $(DEMO_START) --end $(DEMO_END)
 	$(MAKE) report START=$(DEMO_START) END=$(DEMO_END) SKIP_BUILD=1

@@ -8,6 +8,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import DbtRun
 from edge_lake import EDGE_END, EDGE_START
@@ -192,14 +193,30 @@ def test_charts_and_digest(report: BuiltReport) -> None:
     digest = (report.out / "compute" / "weekly_digest_compute_20260702.md").read_text()
     assert "## Top 5 namespaces by CPU waste" in digest
     assert "## Top 5 namespaces by risk" in digest
-    assert "right-sizing not built yet" in digest
+    assert "set requests cpu=" in digest  # the namespace's most severe recommendation
 
 
-def test_rightsizing_sheet_says_not_built(report: BuiltReport) -> None:
+def test_rightsizing_sheet_lists_the_marts_recommendations(report: BuiltReport) -> None:
     ws = load_workbook(report.out / "compute" / workbook_name("COMPUTE", EDGE_END))[
         "8. Right-sizing"
     ]
-    assert "not built yet" in str(ws["A3"].value)
+    con = duckdb.connect(str(report.run.db_path), read_only=True)
+    try:
+        commands = {
+            r[0]
+            for r in con.execute(
+                "select kubectl_command from marts.rightsizing_recommendations"
+                " where cluster_type = 'COMPUTE' and window_end_date = ?",
+                [EDGE_END],
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    assert commands, "the edge lake should produce recommendations for COMPUTE"
+    header = [c.value for c in ws[3]]
+    column = header.index("kubectl") + 1
+    shown = {ws.cell(row=r, column=column).value for r in range(4, ws.max_row + 1)}
+    assert shown - {None} == commands
 
 
 def test_empty_cluster_gives_placeholders(report: BuiltReport, tmp_path: Path) -> None:

@@ -1,5 +1,7 @@
 -- Executive-summary KPIs (sheet 0): one row per cluster_type over the window. Containers are
 -- distinct (namespace, pod, container) identities; container-days are daily_enriched rows.
+-- Right-sizing KPIs (SPEC §8) count the window's recommendations: to act on (critical, warning),
+-- and the monthly savings (negative cost changes) and increases (positive ones) in currency.
 with
 
 container_days as (
@@ -11,6 +13,13 @@ container_days as (
 namespace_days as (
 
     select * from {{ ref('rpt_ns_daily') }}
+
+),
+
+recommendations as (
+
+    select * from {{ ref('rightsizing_recommendations') }}
+    where window_end_date = {{ window_end_date() }}
 
 ),
 
@@ -72,6 +81,21 @@ cluster_costs as (
 
 ),
 
+rightsizing_totals as (
+
+    select
+        cluster_type,
+        cast(sum(case when severity in ('critical', 'warning') then 1 else 0 end) as bigint)
+            as rightsizing_actions,
+        sum(case when monthly_cost_delta < 0 then -monthly_cost_delta else 0 end)
+            as rightsizing_monthly_savings,
+        sum(case when monthly_cost_delta > 0 then monthly_cost_delta else 0 end)
+            as rightsizing_monthly_increase
+    from recommendations
+    group by cluster_type
+
+),
+
 final as (
 
     select
@@ -89,11 +113,16 @@ final as (
         end as mem_efficiency_pct,
         cluster_costs.alloc_cost,
         cluster_costs.waste_cost,
-        cluster_costs.currency
+        cluster_costs.currency,
+        coalesce(rightsizing_totals.rightsizing_actions, 0) as rightsizing_actions,
+        coalesce(rightsizing_totals.rightsizing_monthly_savings, 0) as rightsizing_monthly_savings,
+        coalesce(rightsizing_totals.rightsizing_monthly_increase, 0) as rightsizing_monthly_increase
     from cluster_facts
     cross join window_bounds
     left join cluster_costs
         on cluster_facts.cluster_type = cluster_costs.cluster_type
+    left join rightsizing_totals
+        on cluster_facts.cluster_type = rightsizing_totals.cluster_type
 
 )
 

@@ -3,8 +3,9 @@
 -- (cluster_type, namespace) whose containers used no CPU above var dormant_cpu_epsilon_cores
 -- (P95, 0.01 cores) on every one of the last var dormant_days (14) days ending at end_date, seen
 -- on all of those days, and that on end_date still holds CPU/memory requests or PV capacity. With
--- what it holds and what that costs per month in core-hours and GB-hours (30-day month). A
--- snapshot of the latest window: rebuilt on every run.
+-- what it holds and what that costs per 30-day month: core-hours and GB-hours, and money at the
+-- SPEC §9 rates (ns_usage_daily's allocated cost on end_date x 30). A snapshot of the latest
+-- window: rebuilt on every run.
 with
 
 container_days as (
@@ -13,6 +14,18 @@ container_days as (
     where
         date between {{ finops_date_add(window_end_date(), 1 - var('dormant_days')) }}
         and {{ window_end_date() }}
+
+),
+
+namespace_costs_on_end_date as (
+
+    select
+        cluster_type,
+        namespace,
+        alloc_cost,
+        currency
+    from {{ ref('ns_usage_daily') }}
+    where date = {{ window_end_date() }}
 
 ),
 
@@ -70,12 +83,18 @@ final as (
         holdings_on_end_date.pv_capacity_gb,
         holdings_on_end_date.cpu_alloc_ch * 30 as held_cpu_core_hours_per_month,
         holdings_on_end_date.mem_alloc_gh * 30 as held_mem_gb_hours_per_month,
-        holdings_on_end_date.pv_alloc_gh * 30 as held_pv_gb_hours_per_month
+        holdings_on_end_date.pv_alloc_gh * 30 as held_pv_gb_hours_per_month,
+        namespace_costs_on_end_date.alloc_cost * 30 as held_cost_per_month,
+        namespace_costs_on_end_date.currency
     from namespace_activity
     inner join holdings_on_end_date
         on
             namespace_activity.cluster_type = holdings_on_end_date.cluster_type
             and namespace_activity.namespace = holdings_on_end_date.namespace
+    left join namespace_costs_on_end_date
+        on
+            namespace_activity.cluster_type = namespace_costs_on_end_date.cluster_type
+            and namespace_activity.namespace = namespace_costs_on_end_date.namespace
     where
         namespace_activity.days_observed >= {{ var('dormant_days') }}
         and namespace_activity.max_cpu_usage_p95 <= {{ var('dormant_cpu_epsilon_cores') }}

@@ -1,4 +1,6 @@
-"""The 19 charts of SPEC §10 for one cluster, as PNG (headless matplotlib, no pyplot state).
+"""The 19 charts of SPEC §10 and the 2 trend charts of SPEC §13 for one cluster, as PNG.
+
+Headless matplotlib, no pyplot state.
 
 Every chart draws rows of a reporting table as they are; an empty table gives a "No data"
 placeholder image. Statuses and workload types keep one colour across all charts.
@@ -15,6 +17,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
@@ -417,6 +420,134 @@ def _allocated_vs_p95(resource: str):
     return draw
 
 
+def _trend_band(data: ClusterData, fig: Figure, _: dict[str, str]) -> bool:
+    """SPEC §13: daily CPU core-hours of the top namespaces inside their baseline band."""
+    frame = data.table("rpt_ns_trend_band")
+    if frame.empty:
+        return False
+    namespaces = frame[["trend_rank", "namespace"]].drop_duplicates().sort_values("trend_rank")
+    count = len(namespaces)
+    columns = 2 if count > 1 else 1
+    rows = (count + columns - 1) // columns
+    for i, namespace in enumerate(namespaces["namespace"]):
+        ax = fig.add_subplot(rows, columns, i + 1)
+        rows_ns = frame[frame["namespace"] == namespace]
+        x = pd.to_datetime(rows_ns["date"])
+        low = rows_ns["cpu_used_ch_band_low"].to_numpy(dtype=float)
+        high = rows_ns["cpu_used_ch_band_high"].to_numpy(dtype=float)
+        ax.fill_between(x, low, high, color=REQUEST_COLOUR, alpha=0.5, label="normal band")
+        ax.plot(
+            x,
+            rows_ns["cpu_used_ch_baseline_mean"].astype(float),
+            color="#7F7F7F",
+            linestyle="--",
+            linewidth=1,
+            label="baseline mean",
+        )
+        ax.plot(
+            x,
+            rows_ns["cpu_used_ch"].astype(float),
+            color=USAGE_COLOUR,
+            marker="o",
+            markersize=3,
+            linewidth=1.5,
+            label="used",
+        )
+        for direction, colour in (("above", "#C00000"), ("below", "#ED7D31")):
+            hit = rows_ns[rows_ns["cpu_used_ch_anomaly"] == direction]
+            if not hit.empty:
+                ax.scatter(
+                    pd.to_datetime(hit["date"]),
+                    hit["cpu_used_ch"].astype(float),
+                    color=colour,
+                    s=60,
+                    zorder=5,
+                    label=f"anomaly ({direction})",
+                )
+        ax.axvspan(
+            pd.Timestamp(data.window.start) - pd.Timedelta(hours=12),
+            pd.Timestamp(data.window.end) + pd.Timedelta(hours=12),
+            color="#F2F2F2",
+            zorder=0,
+        )
+        ax.set_title(str(namespace), fontsize=9)
+        ax.set_ylabel("CPU used (core-hours/day)", fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
+        ax.legend(fontsize=6, loc="upper left")
+    fig.suptitle(
+        f"CPU use vs its normal band, top namespaces (grey: report window; dates in "
+        f"{data.window.timezone})\n"
+        f"{data.cluster} · {data.window.label()}",
+        fontsize=11,
+    )
+    return True
+
+
+def _capacity_forecast(data: ClusterData, fig: Figure, _: dict[str, str]) -> bool:
+    """SPEC §13: observed cluster CPU totals, the least-squares line ahead, capacity if set."""
+    frame = data.table("rpt_capacity_forecast")
+    if frame.empty:
+        return False
+    ax = fig.add_subplot()
+    styles = {"cpu_alloc_ch": ("allocated", REQUEST_COLOUR), "cpu_used_ch": ("used", USAGE_COLOUR)}
+    notes = []
+    for metric, (label, colour) in styles.items():
+        rows = frame[frame["metric"] == metric]
+        observed = rows[rows["series"] == "observed"]
+        forecast = rows[rows["series"] == "forecast"]
+        ax.plot(
+            pd.to_datetime(observed["date"]),
+            observed["core_hours"].astype(float),
+            color=colour,
+            marker="o",
+            markersize=3,
+            linewidth=2,
+            label=f"{label} (observed)",
+        )
+        if not forecast.empty:
+            ax.plot(
+                pd.to_datetime(forecast["date"]),
+                forecast["core_hours"].astype(float),
+                color=colour,
+                linestyle="--",
+                linewidth=2,
+                label=f"{label} (forecast)",
+            )
+            first = forecast.iloc[0]
+            notes.append(
+                f"{label}: trend {float(first['slope_per_day']):+.1f} core-hours/day each day"
+            )
+            if pd.notna(first["capacity"]):
+                ax.axhline(
+                    float(first["capacity"]),
+                    color="#C00000",
+                    linewidth=1,
+                    label=f"capacity ({label})",
+                )
+                if pd.notna(first["capacity_reached_date"]):
+                    notes.append(f"{label} reaches capacity on {first['capacity_reached_date']}")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
+    _rotate(ax)
+    _title(ax, data, "Cluster CPU: observed and linear forecast")
+    ax.set_xlabel(_date_label(data))
+    ax.set_ylabel("CPU (core-hours/day)")
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, loc="upper left")
+    if notes:
+        ax.text(
+            0.99,
+            0.02,
+            "\n".join(notes),
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color="#404040",
+        )
+    return True
+
+
 CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec(
         "chart01_cpu_request_vs_p95_by_workload",
@@ -510,6 +641,8 @@ CHARTS: tuple[ChartSpec, ...] = (
         "Daily memory allocated vs P95",
         _allocated_vs_p95("mem"),
     ),
+    ChartSpec("chart20_ns_cpu_anomaly_band", "Namespace CPU anomaly band", _trend_band),
+    ChartSpec("chart21_cluster_cpu_forecast", "Cluster CPU capacity forecast", _capacity_forecast),
 )
 CHART_BY_KEY = {c.key: c for c in CHARTS}
 SQUARE_CHARTS = frozenset({"chart08_status_donut"})

@@ -32,6 +32,8 @@ CLUSTER_TABLES: dict[str, str] = {
     "rpt_risk_containers": "risk_rank",
     "rpt_violations": "violation_rank",
     "rpt_ns_risk": "risk_rank",
+    "rpt_ns_trend_band": "trend_rank, date",
+    "rpt_capacity_forecast": "metric, series desc, date",
 }
 # rows of rpt_container_days the sheets and distribution charts need
 CPU_SHEET_FILTER = "is_cpu_top_waste"

@@ -342,6 +342,9 @@ KPI_ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("Memory efficiency", "mem_efficiency_pct", "pct", "used / allocated"),
     ("Allocated cost", "alloc_cost", "money", "currency"),
     ("Waste cost", "waste_cost", "money", "currency"),
+    ("Right-sizing actions", "rightsizing_actions", "int", "recommendations (critical, warning)"),
+    ("Right-sizing savings", "rightsizing_monthly_savings", "money", "currency per month"),
+    ("Right-sizing increases", "rightsizing_monthly_increase", "money", "currency per month"),
 )
 
 
@@ -371,7 +374,9 @@ def sheet_summary(wb: Workbook, data: ClusterData, charts: dict[str, Path]) -> W
             continue
         value_cell = put(ws, row, 2, value, _style_name(fmt))
         value_cell.font = Font(name="Arial", bold=True, size=11)
-        put(ws, row, 3, currency if unit == "currency" else unit, _style_name("text"))
+        if unit.startswith("currency"):
+            unit = unit.replace("currency", currency, 1)
+        put(ws, row, 3, unit, _style_name("text"))
     last = FIRST_DATA_ROW + len(KPI_ROWS) - 1
     note_row = last + 2
     put(
@@ -821,6 +826,8 @@ CHART_SHEET_KEYS = (
     "chart14_daily_cpu_waste_trend",
     "chart16_cpu_util_violin",
     "chart17_cpu_limit_request_ratio",
+    "chart20_ns_cpu_anomaly_band",
+    "chart21_cluster_cpu_forecast",
 )
 
 
