@@ -13,7 +13,7 @@ four workloads over seven KST days, built with the real dbt project, checked to 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -257,3 +257,30 @@ def test_energy_and_carbon_to_the_cent(built: DbtRun) -> None:
         assert cents(r.electricity_cost) == cents(facility * ELECTRICITY)
         assert r.carbon_kg == pytest.approx(facility * CARBON, abs=1e-9)
         assert cents(r.carbon_cost) == cents(facility * CARBON * CARBON_PRICE)
+
+
+def test_focus_export_writes_the_showback_rows(built: DbtRun, tmp_path: Path) -> None:
+    from kube_finops.export_focus import ExportError, export_focus, main
+
+    parquet, csv, rows = export_focus(built.db_path, tmp_path, date(2026, 7, 2), date(2026, 7, 3))
+    # 4 namespaces x 3 resources (cpu, memory, storage) x 2 days
+    assert rows == 4 * 3 * 2
+    table = pq.read_table(parquet)
+    assert table.num_rows == rows
+    assert all(name[:1].isupper() for name in table.column_names)  # FOCUS columns only
+    for column in ("ChargePeriodStart", "BilledCost", "SubAccountId", "Tags", "PricingUnit"):
+        assert column in table.column_names
+    assert len(csv.read_text().splitlines()) == rows + 1
+    expected = sum(
+        sum(
+            p * q for p, q in zip((CPU_PRICE, MEM_PRICE, PV_PRICE), expected_alloc(ns), strict=True)
+        )
+        for ns in ("production-order", "data-team", "batch", "frontend")
+    )
+    assert sum(table.column("BilledCost").to_pylist()) == pytest.approx(2 * expected)
+
+    with pytest.raises(ExportError, match="no such DuckDB file"):
+        export_focus(tmp_path / "missing.duckdb", tmp_path)
+    assert main(["--duckdb", str(tmp_path / "missing.duckdb"), "--out-dir", str(tmp_path)]) == 2
+    assert main(["--duckdb", str(built.db_path), "--out-dir", str(tmp_path)]) == 0
+    assert (tmp_path / "focus_cost_all_all.parquet").exists()
