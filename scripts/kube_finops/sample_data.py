@@ -20,7 +20,7 @@ import logging
 import shutil
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -138,6 +138,11 @@ class LakeSummary:
 
 class LakeNotEmptyError(RuntimeError):
     """The target hours already hold files and overwrite was not requested."""
+
+
+# the last tenant namespace: requests held, CPU mean at most this (cores): dormant (SPEC §13)
+SANDBOX_DOMAIN = "sandbox"
+SANDBOX_CPU_CORES = 0.001
 
 
 @dataclass(frozen=True)
@@ -546,10 +551,27 @@ def tenant_namespace(index: int, rng: np.random.Generator) -> NamespaceDef:
 
 
 def plan_namespaces(count: int, rng: np.random.Generator) -> list[NamespaceDef]:
-    """About a third platform namespaces (capped by the catalogue), the rest tenants."""
+    """About a third platform namespaces (capped by the catalogue), the rest tenants; with two or
+    more tenants the last one is a forgotten sandbox (see idle_sandbox)."""
     n_platform = min(len(PLATFORM_NAMESPACES), max(1, round(count * 0.32)))
     tenants = [tenant_namespace(i, rng) for i in range(1, count - n_platform + 1)]
+    if len(tenants) >= 2 and tenants[-1].cluster is None:
+        tenants[-1] = replace(tenants[-1], name=f"team-{len(tenants):03d}-{SANDBOX_DOMAIN}")
     return list(PLATFORM_NAMESPACES[:n_platform]) + tenants
+
+
+def idle_sandbox(ns_names: list[str], rows: _Rows, params: dict[str, np.ndarray]) -> None:
+    """The sandbox tenant keeps its requests but its containers barely use CPU (no spikes):
+    a dormant namespace for SPEC §13 to find. Changes only that namespace's templates."""
+    sandbox = [i for i, name in enumerate(ns_names) if name.endswith(f"-{SANDBOX_DOMAIN}")]
+    if not sandbox:
+        return
+    wl_ns = np.asarray(rows.wl_ns, dtype=np.int64)
+    for wl in np.flatnonzero(wl_ns == sandbox[0]):
+        first = rows.wl_first_tmpl[wl]
+        idx = slice(first, first + rows.wl_ncont[wl])
+        params["cpu_base"][idx] = np.minimum(params["cpu_base"][idx], SANDBOX_CPU_CORES)
+        params["spike_p"][idx] = 0.0
 
 
 def workload_stream(ns: NamespaceDef, rng: np.random.Generator) -> Iterator[WorkloadDef]:
@@ -757,6 +779,8 @@ def build_population(
     pv_cap, pv_frac, pv_growth = pvc_slots(slot_wl, np.array(rows.wl_pvc), rng)
     is_main = np.array(rows.tmpl_main)
     profile = assign_profiles(is_main, rng)
+    params = template_params(profile, is_main, rows.tmpl_kind, rng)
+    idle_sandbox([ns.name for ns in ns_defs], rows, params)
     return Population(
         node_names=node_names,
         node_group=node_group,
@@ -777,7 +801,7 @@ def build_population(
         tmpl_name=rows.tmpl_name,
         tmpl_first=np.array(rows.tmpl_first),
         tmpl_profile=profile,
-        params=template_params(profile, is_main, rows.tmpl_kind, rng),
+        params=params,
     )
 
 

@@ -210,3 +210,18 @@ def test_second_run_refuses_then_overwrite_replaces(lake: Path, tmp_path: Path) 
     assert main([*args, "--no-progress", "--overwrite"]) == 0
     assert not stray.exists()
     assert len(hour_files(target)) == 24
+
+
+def test_the_last_tenant_is_an_idle_sandbox(samples: duckdb.DuckDBPyConnection) -> None:
+    """A dormant namespace for SPEC §13: requests held, CPU never above 0.01 cores."""
+    namespaces = [r[0] for r in samples.sql("select distinct namespace from raw").fetchall()]
+    sandboxes = [n for n in namespaces if n.endswith("-sandbox")]
+    assert len(sandboxes) == 1
+    requested, peak = samples.sql(
+        "select sum(coalesce(cpu_request, 0)), max(cpu_usage) from raw where namespace = ?",
+        params=[sandboxes[0]],
+    ).fetchone()
+    assert requested > 0
+    assert peak <= 0.01
+    busiest = scalar(samples, "select max(cpu_usage) from raw where namespace not like '%sandbox'")
+    assert busiest > 0.1

@@ -96,6 +96,7 @@ class ClusterData:
     container_days: pd.DataFrame
     rightsizing: pd.DataFrame | None = None
     rightsizing_note: str = ""
+    dormant: pd.DataFrame | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def table(self, name: str) -> pd.DataFrame:
@@ -199,7 +200,19 @@ class ReportStore:
             container_days=container_days,
             rightsizing=rightsizing,
             rightsizing_note=note,
+            dormant=self._dormant(cluster),
         )
+
+    def _dormant(self, cluster: str) -> pd.DataFrame | None:
+        """dormant_namespaces of the cluster when that mart exists (SPEC §13), costliest first."""
+        name = "dormant_namespaces"
+        if not self.relation_exists(MARTS_SCHEMA, name):
+            return None
+        return self.con.execute(
+            f"select * from {MARTS_SCHEMA}.{name} where cluster_type = ? "
+            "order by held_cost_per_month desc nulls last, namespace",
+            [cluster],
+        ).df()
 
     def _rightsizing(self, cluster: str, window: Window) -> tuple[pd.DataFrame | None, str]:
         """rightsizing_recommendations of this window when that mart exists (SPEC §8)."""

@@ -1,5 +1,6 @@
 """The weekly digest per cluster (Markdown): top namespaces by waste and by risk, with evidence
-and, once right-sizing exists, the most severe recommendation of each namespace."""
+and, once right-sizing exists, the most severe recommendation of each namespace; then the
+dormant namespaces to reclaim."""
 
 from __future__ import annotations
 
@@ -94,8 +95,31 @@ def render_digest(data: ClusterData) -> str:
                 f"| {_fmt(100 * float(r.cpu_throttled_max))} | {_fmt(r.cpu_shortage_cores_max, 2)} "
                 f"| {_recommendation(data, str(r.namespace), 'shortage')} |"
             )
+    lines += _dormant_lines(data)
     lines.append("")
     return "\n".join(lines)
+
+
+def _dormant_lines(data: ClusterData) -> list[str]:
+    """Namespaces idle for dormant_days that still hold requests or volumes (SPEC §13)."""
+    if data.dormant is None:
+        return []
+    lines = ["", "## Dormant namespaces (no CPU use, still holding resources)", ""]
+    if data.dormant.empty:
+        return [*lines, "None."]
+    lines += [
+        "| namespace | idle days | containers | CPU requested | memory requested GiB "
+        "| PV GiB | held per month | currency |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in data.dormant.itertuples():
+        lines.append(
+            f"| {md_name(r.namespace)} | {r.days_observed} | {r.container_cnt} "
+            f"| {_fmt(r.cpu_request_cores, 2)} | {_fmt(r.mem_request_gb, 2)} "
+            f"| {_fmt(r.pv_capacity_gb, 1)} | {_fmt(r.held_cost_per_month, 2)} "
+            f"| {md_text(r.currency)} |"
+        )
+    return lines
 
 
 def write_digest(data: ClusterData, out_dir: Path) -> Path:
