@@ -13,6 +13,11 @@ export FINOPS_DUCKDB_PATH ?= data/finops.duckdb
 export FINOPS_DUCKDB_EXTENSION_DIR ?= $(VENV)/duckdb_extensions
 export PYTHONPATH := $(CURDIR)/scripts$(if $(PYTHONPATH),:$(PYTHONPATH))
 
+# dbt target: dev (DuckDB, FINOPS_DUCKDB_PATH) or spark (dbt-spark session; state in SPARK_STATE_DIR)
+TARGET ?= $(or $(FINOPS_DBT_TARGET),dev)
+export FINOPS_DBT_TARGET := $(TARGET)
+export SPARK_STATE_DIR ?= data/spark
+
 LAKE_DIR ?= data/lake
 RAW_PATH ?= $(LAKE_DIR)/raw
 # window (inclusive report-timezone dates); empty = the dbt default (yesterday)
@@ -48,8 +53,9 @@ sample-data: setup ## write DEMO_HISTORY_DAYS + DEMO_DAYS days of sample raw dat
 	$(BIN)/python -m kube_finops.sample_data --lake $(LAKE_DIR) --start-date $(DEMO_HISTORY_START) \
 	  --days $$(( $(DEMO_HISTORY_DAYS) + $(DEMO_DAYS) )) --overwrite
 
-build: setup ## dbt build for START..END (inclusive) on RAW_PATH
-	$(BIN)/dbt build --vars "$(DBT_VARS)"
+build: setup ## dbt build for START..END (inclusive) on RAW_PATH (TARGET=spark: on Apache Spark)
+	$(if $(filter spark,$(TARGET)),@mkdir -p $(SPARK_STATE_DIR))
+	$(BIN)/dbt build --vars "$(DBT_VARS)"$(if $(filter spark,$(TARGET)), --exclude test_type:unit)
 
 DEMO_END := $(shell date -d "$(DEMO_START) + $$(( $(DEMO_DAYS) - 1 )) days" +%F)
 DEMO_HISTORY_START := $(shell date -d "$(DEMO_START) - $(DEMO_HISTORY_DAYS) days" +%F)
@@ -77,7 +83,7 @@ format: setup ## apply black, ruff fixes and sqlfluff fixes
 	$(BIN)/sqlfluff fix models tests macros
 
 clean: ## remove build output (keeps the virtualenv)
-	rm -rf target logs data/finops.duckdb data/duckdb_tmp
+	rm -rf target logs data/finops.duckdb data/duckdb_tmp $(SPARK_STATE_DIR)
 
 # --------------------------------------------------------------------------- extraction (SPEC §12)
 # make extract START=2026-07-01T00 END=2026-07-01T02 PROMETHEUS_URL=http://prometheus:9090

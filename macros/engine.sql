@@ -133,7 +133,7 @@
 {%- endmacro %}
 
 {% macro duckdb__finops_json_object(pairs) -%}
-    cast(json_object({% for key, expr in pairs %}'{{ key }}', {{ expr }}{% if not loop.last %}, {% endif %}{% endfor %}) as varchar)
+    cast(json_object({% for key, expr in pairs %}'{{ key }}', {{ expr }}{% if not loop.last %}, {% endif %}{% endfor %}) as string)
 {%- endmacro %}
 
 {#- Whole days from `start_expr` to `end_expr` (DATE - DATE). -#}
@@ -147,4 +147,92 @@
 
 {% macro duckdb__finops_days_between(start_expr, end_expr) -%}
     date_diff('day', {{ start_expr }}, {{ end_expr }})
+{%- endmacro %}
+
+{#- Linear-interpolation percentile on Spark: percentile() is exact and interpolates linearly. -#}
+{% macro spark__finops_percentile(column, fraction) -%}
+    percentile({{ column }}, {{ fraction }})
+{%- endmacro %}
+
+{% macro spark__finops_regex_search(value, pattern) -%}
+    ({{ value }} rlike {{ pattern }})
+{%- endmacro %}
+
+{#- `value` of the row with the smallest `key` in the group. -#}
+{% macro finops_arg_min(value, key) -%}
+    {{ return(adapter.dispatch('finops_arg_min', 'kube_finops')(value, key)) }}
+{%- endmacro %}
+
+{% macro default__finops_arg_min(value, key) -%}
+    arg_min({{ value }}, {{ key }})
+{%- endmacro %}
+
+{% macro spark__finops_arg_min(value, key) -%}
+    min_by({{ value }}, {{ key }})
+{%- endmacro %}
+
+{#- The SQL type of an instant (a UTC point in time): DuckDB timestamptz; Spark's timestamp is an
+    instant shown in the session time zone (pinned to UTC by the profile). -#}
+{% macro finops_instant_type() -%}
+    {{ return(adapter.dispatch('finops_instant_type', 'kube_finops')()) }}
+{%- endmacro %}
+
+{% macro default__finops_instant_type() -%}
+    timestamptz
+{%- endmacro %}
+
+{% macro spark__finops_instant_type() -%}
+    timestamp
+{%- endmacro %}
+
+{#- SQL literal of the UTC instant `ts` (an aware Python datetime). -#}
+{% macro finops_utc_literal(ts) -%}
+    {{ return(adapter.dispatch('finops_utc_literal', 'kube_finops')(ts)) }}
+{%- endmacro %}
+
+{% macro default__finops_utc_literal(ts) -%}
+    timestamptz '{{ ts.strftime('%Y-%m-%d %H:%M:%S') }}+00'
+{%- endmacro %}
+
+{% macro spark__finops_utc_literal(ts) -%}
+    timestamp '{{ ts.strftime('%Y-%m-%d %H:%M:%S') }}'
+{%- endmacro %}
+
+{#- The instant `ts` truncated to its minute, in integer arithmetic on epoch microseconds. -#}
+{% macro finops_minute_floor(ts) -%}
+    {{ return(adapter.dispatch('finops_minute_floor', 'kube_finops')(ts)) }}
+{%- endmacro %}
+
+{% macro default__finops_minute_floor(ts) -%}
+    make_timestamptz(epoch_us({{ ts }}) // 60000000 * 60000000)
+{%- endmacro %}
+
+{% macro spark__finops_minute_floor(ts) -%}
+    timestamp_micros(unix_micros({{ ts }}) div 60000000 * 60000000)
+{%- endmacro %}
+
+{#- Is the double `value` neither NaN nor infinite (NULL stays NULL)? -#}
+{% macro finops_is_finite(value) -%}
+    {{ return(adapter.dispatch('finops_is_finite', 'kube_finops')(value)) }}
+{%- endmacro %}
+
+{% macro default__finops_is_finite(value) -%}
+    isfinite({{ value }})
+{%- endmacro %}
+
+{% macro spark__finops_is_finite(value) -%}
+    (not isnan({{ value }}) and abs({{ value }}) != double('infinity'))
+{%- endmacro %}
+
+{#- The naive wall-clock timestamp in IANA zone `tz` of the UTC instant `ts`. -#}
+{% macro finops_utc_to_local(ts, tz) -%}
+    {{ return(adapter.dispatch('finops_utc_to_local', 'kube_finops')(ts, tz)) }}
+{%- endmacro %}
+
+{% macro default__finops_utc_to_local(ts, tz) -%}
+    timezone('{{ tz }}', {{ ts }})
+{%- endmacro %}
+
+{% macro spark__finops_utc_to_local(ts, tz) -%}
+    from_utc_timestamp({{ ts }}, '{{ tz }}')
 {%- endmacro %}

@@ -66,8 +66,8 @@
         'naive_timezone': naive_tz.zone,
         'start_utc': start_utc,
         'end_utc': end_utc,
-        'start_utc_sql': "timestamptz '" ~ start_utc.strftime('%Y-%m-%d %H:%M:%S') ~ "+00'",
-        'end_utc_sql': "timestamptz '" ~ end_utc.strftime('%Y-%m-%d %H:%M:%S') ~ "+00'",
+        'start_utc_sql': finops_utc_literal(start_utc) | trim,
+        'end_utc_sql': finops_utc_literal(end_utc) | trim,
         'fixed_offset_seconds': offsets[0] if (offsets | unique | list | length) == 1 else none,
     }) }}
 {%- endmacro %}
@@ -86,10 +86,12 @@
     windows that cross a DST change fall back to timezone(). -#}
 {% macro to_report_local(ts) -%}
     {%- set w = finops_window() -%}
-    {%- if w.fixed_offset_seconds is not none -%}
+    {%- if target.type == 'spark' -%}
+        {{ finops_utc_to_local(ts, w.timezone) }}
+    {%- elif w.fixed_offset_seconds is not none -%}
         make_timestamp(epoch_us({{ ts }}) + {{ w.fixed_offset_seconds * 1000000 }})
     {%- else -%}
-        timezone('{{ w.timezone }}', {{ ts }})
+        {{ finops_utc_to_local(ts, w.timezone) }}
     {%- endif -%}
 {%- endmacro %}
 

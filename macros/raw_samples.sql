@@ -32,17 +32,9 @@
 
 {#- The window's raw files, sorted by path. With the Hive layout, only hours that overlap the window. -#}
 {% macro raw_window_files(w) -%}
-    {%- set globs = raw_partition_globs(w) -%}
-    {%- set listing -%}
-        {%- for g in globs %}
-        select file from glob({{ sql_string(g) }})
-        {%- if not loop.last %} union all{% endif -%}
-        {%- endfor %}
-    {%- endset -%}
     {%- set files = [] -%}
     {%- set first_hour = w.start_utc.replace(minute=0, second=0, microsecond=0) -%}
-    {%- for row in run_query(listing).rows -%}
-        {%- set path = row[0] -%}
+    {%- for path in raw_list_files(raw_partition_globs(w)) -%}
         {%- set m = modules.re.search('dt=([0-9]{4}-[0-9]{2}-[0-9]{2})/hour=([0-9]{1,2})/[^/]*$', path) -%}
         {%- if var('raw_glob') or not m -%}
             {%- do files.append(path) -%}
@@ -54,6 +46,39 @@
         {%- endif -%}
     {%- endfor -%}
     {{ return(files | sort) }}
+{%- endmacro %}
+
+{#- The paths of the files that match any of `globs` (listing only: no file is opened). -#}
+{% macro raw_list_files(globs) -%}
+    {{ return(adapter.dispatch('raw_list_files', 'kube_finops')(globs)) }}
+{%- endmacro %}
+
+{% macro default__raw_list_files(globs) -%}
+    {%- set listing -%}
+        {%- for g in globs %}
+        select file from glob({{ sql_string(g) }})
+        {%- if not loop.last %} union all{% endif -%}
+        {%- endfor %}
+    {%- endset -%}
+    {{ return(run_query(listing).columns[0].values() | list) }}
+{%- endmacro %}
+
+{#- Spark: the binaryFile source lists without reading content. A glob that matches nothing is an
+    error in Spark, so the Hive layout is listed as a whole (dt=*/hour=*) and pruned by the caller;
+    only a lake without any file fails, with Spark's "Path does not exist". -#}
+{% macro spark__raw_list_files(globs) -%}
+    {%- if var('raw_glob') -%}
+        {%- set patterns = globs -%}
+    {%- else -%}
+        {%- set patterns = [(var('raw_path') | string).rstrip('/') ~ '/dt=*/hour=*/*.parquet'] -%}
+    {%- endif -%}
+    {%- set listing -%}
+        {%- for g in patterns %}
+        select path from binaryFile.`{{ g }}`
+        {%- if not loop.last %} union all{% endif -%}
+        {%- endfor %}
+    {%- endset -%}
+    {{ return(run_query(listing).columns[0].values() | list) }}
 {%- endmacro %}
 
 {#- Per-file footer facts: {path: {'columns': set, 'naive_ts': bool}}; fails on a missing identity column. -#}
@@ -99,11 +124,11 @@
         {%- else -%}
         "timestamp"::timestamptz as sample_ts,
         {%- endif %}
-        {% if 'cluster' in present %}nullif(trim(cluster::varchar), ''){% else %}null::varchar{% endif %} as cluster_label,
-        {% if 'node' in present %}node::varchar{% else %}null::varchar{% endif %} as node,
-        namespace::varchar as namespace,
-        pod::varchar as pod,
-        container::varchar as container,
+        {% if 'cluster' in present %}nullif(trim(cluster::string), ''){% else %}null::string{% endif %} as cluster_label,
+        {% if 'node' in present %}node::string{% else %}null::string{% endif %} as node,
+        namespace::string as namespace,
+        pod::string as pod,
+        container::string as container,
         {%- for c in raw_metric_columns() %}
         {% if c in present %}{{ c }}::double{% else %}null::double{% endif %} as {{ c }},
         {%- endfor %}
@@ -123,21 +148,25 @@
 {% macro raw_empty_relation() -%}
     select
         null::timestamptz as sample_ts,
-        null::varchar as cluster_label,
-        null::varchar as node,
-        null::varchar as namespace,
-        null::varchar as pod,
-        null::varchar as container,
+        null::string as cluster_label,
+        null::string as node,
+        null::string as namespace,
+        null::string as pod,
+        null::string as container,
         {%- for c in raw_metric_columns() %}
         null::double as {{ c }},
         {%- endfor %}
-        null::varchar as source_file,
+        null::string as source_file,
         null::bigint as source_row_number
     where false
 {%- endmacro %}
 
 {#- Entry point for the base model: the pruned, schema-checked read of the window's raw files. -#}
 {% macro raw_samples_scan() -%}
+    {{ return(adapter.dispatch('raw_samples_scan', 'kube_finops')()) }}
+{%- endmacro %}
+
+{% macro default__raw_samples_scan() -%}
     {#- lineage: the raw lake source (its external_location is the whole lake; we read a pruned list) -#}
     {%- set lake = source('raw', 'container_samples') -%}
     {%- if not execute -%}
@@ -165,4 +194,83 @@
     {%- if naive_files %}
     {{ raw_read_group(naive_files, facts, true) }}
     {%- endif %}
+{%- endmacro %}
+
+
+{#- Spark: one parquet.`...` read of exactly the window's files (a Hadoop glob of their paths below
+    raw_path), with the footers' schemas merged (profile: spark.sql.parquet.mergeSchema) so the
+    optional columns of SPEC §3 are NULL in files without them. The contract checks run on the
+    merged schema: a required column missing from every file fails the run; the timestamp kind
+    (tz-aware or naive) must be the same in all files of a window (Spark cannot merge the two). -#}
+{% macro spark__raw_samples_scan() -%}
+    {%- set lake = source('raw', 'container_samples') -%}
+    {%- if not execute -%}
+        {{ return(spark__raw_empty_relation()) }}
+    {%- endif -%}
+    {%- set w = finops_window() -%}
+    {%- set files = raw_window_files(w) -%}
+    {%- if files | length == 0 -%}
+        {{ log("kube-finops: no raw files for " ~ w.start_date ~ " .. " ~ w.end_date ~ " under " ~ (var('raw_glob') or var('raw_path')) ~ ": the marts get no rows for this window", info=true) }}
+        {{ return(spark__raw_empty_relation()) }}
+    {%- endif -%}
+    {%- if var('raw_glob') -%}
+        {%- set pattern = var('raw_glob') -%}
+    {%- else -%}
+        {%- set root = (var('raw_path') | string).rstrip('/') -%}
+        {%- set parts = [] -%}
+        {%- for f in files -%}
+            {%- do parts.append(modules.re.search('(dt=[^/]+/hour=[^/]+/[^/]+)$', f).group(1)) -%}
+        {%- endfor -%}
+        {%- set pattern = root ~ '/{' ~ (parts | join(',')) ~ '}' -%}
+    {%- endif -%}
+    {%- set described = run_query("describe query select * from parquet.`" ~ pattern ~ "`") -%}
+    {%- set types = {} -%}
+    {%- for row in described.rows -%}
+        {%- do types.update({row[0]: row[1]}) -%}
+    {%- endfor -%}
+    {%- set missing = [] -%}
+    {%- for c in ['timestamp', 'namespace', 'pod', 'container'] -%}
+        {%- if c not in types -%}{%- do missing.append(c) -%}{%- endif -%}
+    {%- endfor -%}
+    {%- if missing -%}
+        {{ finops_fail("raw files under " ~ (var('raw_glob') or var('raw_path')) ~ " lack required column(s) " ~ (missing | join(', ')) ~ " (SPEC §3: timestamp, namespace, pod, container)") }}
+    {%- endif -%}
+    {%- set naive = types['timestamp'] == 'timestamp_ntz' -%}
+    {{ log("kube-finops: reading " ~ (files | length) ~ " raw file(s) for " ~ w.start_date ~ " .. " ~ w.end_date ~ (" (naive timestamps read as " ~ w.naive_timezone ~ ")" if naive else ""), info=true) }}
+    select
+        {% if naive -%}
+        to_utc_timestamp(cast(`timestamp` as timestamp), {{ sql_string(w.naive_timezone) }}) as sample_ts,
+        {%- else -%}
+        cast(`timestamp` as timestamp) as sample_ts,
+        {%- endif %}
+        {% if 'cluster' in types %}nullif(trim(cast(cluster as string)), ''){% else %}cast(null as string){% endif %} as cluster_label,
+        {% if 'node' in types %}cast(node as string){% else %}cast(null as string){% endif %} as node,
+        cast(namespace as string) as namespace,
+        cast(pod as string) as pod,
+        cast(container as string) as container,
+        {%- for c in raw_metric_columns() %}
+        {% if c in types %}cast({{ c }} as double){% else %}cast(null as double){% endif %} as {{ c }},
+        {%- endfor %}
+        _metadata.file_path as source_file,
+        _metadata.row_index as source_row_number
+    from parquet.`{{ pattern }}`
+    {% if not naive -%}
+    where `timestamp` >= {{ w.start_utc_sql }} and `timestamp` < {{ w.end_utc_sql }}
+    {%- endif %}
+{%- endmacro %}
+
+{% macro spark__raw_empty_relation() -%}
+    select
+        cast(null as timestamp) as sample_ts,
+        cast(null as string) as cluster_label,
+        cast(null as string) as node,
+        cast(null as string) as namespace,
+        cast(null as string) as pod,
+        cast(null as string) as container,
+        {%- for c in raw_metric_columns() %}
+        cast(null as double) as {{ c }},
+        {%- endfor %}
+        cast(null as string) as source_file,
+        cast(null as bigint) as source_row_number
+    where false
 {%- endmacro %}

@@ -64,8 +64,8 @@ node_classes as (
 
     select
         distinct_nodes.node,
-        arg_min(node_patterns.cluster_type, node_patterns.priority) as node_cluster_type,
-        arg_min(node_patterns.workload_domain, node_patterns.priority) as node_workload_domain
+        {{ finops_arg_min('node_patterns.cluster_type', 'node_patterns.priority') }} as node_cluster_type,
+        {{ finops_arg_min('node_patterns.workload_domain', 'node_patterns.priority') }} as node_workload_domain
     from distinct_nodes
     inner join node_patterns
         on {{ finops_regex_search('distinct_nodes.node', 'node_patterns.node_regex') }}
@@ -78,7 +78,7 @@ workload_classes as (
     select
         distinct_pods.namespace,
         distinct_pods.pod,
-        arg_min(workload_patterns.workload_type, workload_patterns.priority) as workload_type
+        {{ finops_arg_min('workload_patterns.workload_type', 'workload_patterns.priority') }} as workload_type
     from distinct_pods
     inner join workload_patterns
         on {{ finops_regex_search(

@@ -31,18 +31,21 @@ ranked as (
     -- total exactly, so the last cumulative share is exactly 100
     select
         *,
-        row_number() over by_waste as waste_rank,
+        row_number() over (
+            partition by date, cluster_type
+            order by total_waste_core_hours desc, namespace asc
+        ) as waste_rank,
         sum(cast(total_waste_core_hours as decimal(38, 12))) over (
-            by_waste rows between unbounded preceding and current row
+            partition by date, cluster_type
+            order by total_waste_core_hours desc, namespace asc
+            rows between unbounded preceding and current row
         ) as waste_running_sum,
         coalesce(sum(cast(total_waste_core_hours as decimal(38, 12))) over (
-            by_waste rows between unbounded preceding and 1 preceding
+            partition by date, cluster_type
+            order by total_waste_core_hours desc, namespace asc
+            rows between unbounded preceding and 1 preceding
         ), 0) as waste_running_sum_before
     from namespace_waste
-    window by_waste as (
-        partition by date, cluster_type
-        order by total_waste_core_hours desc, namespace asc
-    )
 
 ),
 

@@ -9,7 +9,7 @@
 -- persistence_days days capped by the days observed). Window evidence from daily values: the
 -- mean is the minute-weighted mean of the daily means, P95 the max of the daily P95s (an upper
 -- bound of the window P95), RSS/throttle maxima and OOM counts are exact.
-{{ config(materialized='table') }}
+{{ config(materialized='table', partition_by=none) }}
 
 {%- set cpu_bands = var('severity_cpu_cores') -%}
 {%- set mem_bands = var('severity_mem_mib') %}

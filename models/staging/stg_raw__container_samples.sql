@@ -13,7 +13,7 @@ minute_aligned as (
 
     select
         *,
-        make_timestamptz(epoch_us(sample_ts) // 60000000 * 60000000) as sample_minute
+        {{ finops_minute_floor('sample_ts') }} as sample_minute
     from raw_samples
 
 ),
@@ -42,7 +42,7 @@ final as (
         pod,
         container,
         {%- for c in raw_metric_columns() %}
-            case when {{ c }} >= 0 and isfinite({{ c }}) then {{ c }} end as {{ c }},
+            case when {{ c }} >= 0 and {{ finops_is_finite(c) }} then {{ c }} end as {{ c }},
         {%- endfor %}
         source_file,
         source_row_number

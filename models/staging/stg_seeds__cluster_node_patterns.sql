@@ -11,9 +11,9 @@ final as (
 
     select
         cast(priority as integer) as priority,
-        cast(node_regex as varchar) as node_regex,
-        upper(trim(cast(cluster_type as varchar))) as cluster_type,
-        trim(cast(workload_domain as varchar)) as workload_domain
+        cast(node_regex as string) as node_regex,
+        upper(trim(cast(cluster_type as string))) as cluster_type,
+        trim(cast(workload_domain as string)) as workload_domain
     from patterns
 
 )

@@ -10,7 +10,7 @@ coefficients as (
 final as (
 
     select
-        upper(trim(cast(cluster_type as varchar))) as cluster_type,
+        upper(trim(cast(cluster_type as string))) as cluster_type,
         cast(idle_watts_per_core as double) as idle_watts_per_core,
         cast(dynamic_watts_per_core as double) as dynamic_watts_per_core
     from coefficients

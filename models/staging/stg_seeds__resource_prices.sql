@@ -10,11 +10,11 @@ prices as (
 final as (
 
     select
-        upper(trim(cast(cluster_type as varchar))) as cluster_type,
+        upper(trim(cast(cluster_type as string))) as cluster_type,
         cast(cpu_core_hour as double) as cpu_core_hour,
         cast(mem_gb_hour as double) as mem_gb_hour,
         cast(pv_gb_hour as double) as pv_gb_hour,
-        upper(trim(cast(currency as varchar))) as currency
+        upper(trim(cast(currency as string))) as currency
     from prices
 
 )

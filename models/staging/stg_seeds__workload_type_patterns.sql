@@ -11,9 +11,9 @@ final as (
 
     select
         cast(priority as integer) as priority,
-        lower(trim(cast(match_on as varchar))) as match_on,
-        cast(pattern as varchar) as pattern,
-        trim(cast(workload_type as varchar)) as workload_type
+        lower(trim(cast(match_on as string))) as match_on,
+        cast(pattern as string) as pattern,
+        trim(cast(workload_type as string)) as workload_type
     from patterns
 
 )

@@ -12,12 +12,15 @@ ordered as (
 
     select
         *,
-        lag(waste_cumsum_pct) over by_rank as previous_cumsum,
-        sum(waste_share_pct) over (by_rank rows between unbounded preceding and current row) as running_share,
+        lag(waste_cumsum_pct) over (partition by date, cluster_type order by waste_rank) as previous_cumsum,
+        sum(waste_share_pct) over (
+            partition by date, cluster_type
+            order by waste_rank
+            rows between unbounded preceding and current row
+        ) as running_share,
         max(waste_rank) over (partition by date, cluster_type) as last_rank,
         sum(total_waste_core_hours) over (partition by date, cluster_type) as cluster_waste
     from pareto
-    window by_rank as (partition by date, cluster_type order by waste_rank)
 
 )
 

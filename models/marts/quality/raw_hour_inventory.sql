@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='table', partition_by=none) }}
 -- Data quality (SPEC §12): one row per UTC hour overlapping the window, with the number of raw
 -- files found for it (Hive layout only; the extractor writes one per hour). A missing hour means
 -- the marts undercount that day. Rebuilt on every run from the same file listing the staging
@@ -27,7 +27,7 @@ hours as (
         {%- for h in hours %}
             {%- set key = h.strftime('%Y-%m-%d %H') %}
             select
-                cast('{{ h.strftime('%Y-%m-%d %H:%M:%S') }}+00' as timestamptz) as hour_start_utc,
+                {{ finops_utc_literal(h) }} as hour_start_utc,
                 {{ present.get(key, 0) }} as file_count
             {%- if not loop.last %}
                 union all
@@ -35,7 +35,7 @@ hours as (
         {%- endfor %}
     {%- else %}
     select
-        cast(null as timestamptz) as hour_start_utc,
+        cast(null as {{ finops_instant_type() }}) as hour_start_utc,
         0 as file_count
     where false
     {%- endif %}

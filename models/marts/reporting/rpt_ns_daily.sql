@@ -41,7 +41,7 @@ final as (
         {%- else %}
             cast(null as double) as alloc_cost,
             cast(null as double) as waste_cost,
-            cast(null as varchar) as currency,
+            cast(null as string) as currency,
         {%- endif %}
         row_number() over (
             partition by date, cluster_type

@@ -43,18 +43,21 @@ ranked as (
 
     select
         *,
-        row_number() over by_waste as waste_rank,
+        row_number() over (
+            partition by cluster_type
+            order by total_waste_core_hours desc, namespace asc
+        ) as waste_rank,
         sum(cast(total_waste_core_hours as decimal(38, 12))) over (
-            by_waste rows between unbounded preceding and current row
+            partition by cluster_type
+            order by total_waste_core_hours desc, namespace asc
+            rows between unbounded preceding and current row
         ) as waste_running_sum,
         coalesce(sum(cast(total_waste_core_hours as decimal(38, 12))) over (
-            by_waste rows between unbounded preceding and 1 preceding
+            partition by cluster_type
+            order by total_waste_core_hours desc, namespace asc
+            rows between unbounded preceding and 1 preceding
         ), 0) as waste_running_sum_before
     from namespace_waste
-    window by_waste as (
-        partition by cluster_type
-        order by total_waste_core_hours desc, namespace asc
-    )
 
 ),
 

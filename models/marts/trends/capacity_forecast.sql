@@ -1,4 +1,4 @@
-{{ config(materialized='table') }}
+{{ config(materialized='table', partition_by=none) }}
 -- Capacity forecast (SPEC §13): one row per (scope, cluster_type, namespace, metric,
 -- forecast_date). A least-squares line through the daily totals of the trailing var
 -- trend_window_days (28) days ending at end_date, per cluster (scope 'cluster', namespace '*') and
@@ -106,8 +106,8 @@ capacities as (
     {%- endfor %}
     {%- else %}
         select
-            cast(null as varchar) as cluster_type,
-            cast(null as varchar) as metric,
+            cast(null as string) as cluster_type,
+            cast(null as string) as metric,
             cast(null as double) as capacity
         where false
     {%- endif %}
