@@ -34,6 +34,10 @@
     sum({{ column }}::decimal(38, 12))::double
 {%- endmacro %}
 
+{% macro spark__finops_sum(column) -%}
+    cast(sum(cast({{ column }} as decimal(38, 12))) as double)
+{%- endmacro %}
+
 {% macro finops_avg(column) -%}
     {{ return(adapter.dispatch('finops_avg', 'kube_finops')(column)) }}
 {%- endmacro %}
@@ -44,6 +48,10 @@
 
 {% macro duckdb__finops_avg(column) -%}
     avg({{ column }}::decimal(38, 12))::double
+{%- endmacro %}
+
+{% macro spark__finops_avg(column) -%}
+    cast(avg(cast({{ column }} as decimal(38, 12))) as double)
 {%- endmacro %}
 
 {#- Number of distinct minutes of one report day's samples. DuckDB: a 1440-bit set per group
@@ -235,4 +243,24 @@
 
 {% macro spark__finops_utc_to_local(ts, tz) -%}
     from_utc_timestamp({{ ts }}, '{{ tz }}')
+{%- endmacro %}
+
+{#- Coefficient of determination of y on x over the non-null pairs, with DuckDB's (and the SQL
+    standard's) edge cases: NULL when x does not vary, 1 when y does not vary. -#}
+{% macro finops_regr_r2(y, x) -%}
+    {{ return(adapter.dispatch('finops_regr_r2', 'kube_finops')(y, x)) }}
+{%- endmacro %}
+
+{% macro default__finops_regr_r2(y, x) -%}
+    regr_r2({{ y }}, {{ x }})
+{%- endmacro %}
+
+{% macro spark__finops_regr_r2(y, x) -%}
+    {%- set px = 'case when (' ~ y ~ ') is not null then ' ~ x ~ ' end' -%}
+    {%- set py = 'case when (' ~ x ~ ') is not null then ' ~ y ~ ' end' -%}
+    case
+        when var_pop({{ px }}) = 0 then null
+        when var_pop({{ py }}) = 0 then 1.0d
+        else pow(corr({{ py }}, {{ px }}), 2)
+    end
 {%- endmacro %}

@@ -57,7 +57,7 @@ window_evidence as (
         container,
         count(*) as days_observed,
         max(replicas) as replicas_max,
-        sum(replica_minutes) / 60.0 / count(*) as replica_hours_per_day,
+        cast(sum(replica_minutes) as double) / 60.0 / count(*) as replica_hours_per_day,
         sum(case when is_cpu_over_day then 1 else 0 end) as cpu_over_days,
         sum(case when is_mem_over_day then 1 else 0 end) as mem_over_days,
         sum(cpu_usage_avg * minutes_running) / sum(minutes_running) as cpu_usage_mean,

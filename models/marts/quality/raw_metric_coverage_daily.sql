@@ -33,7 +33,7 @@ final as (
 
     select
         *,
-        100.0 * samples_with_value / sample_rows as coverage_pct,
+        100.0 * cast(samples_with_value as double) / sample_rows as coverage_pct,
         samples_with_value = 0 as is_absent
     from per_metric
 

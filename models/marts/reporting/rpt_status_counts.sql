@@ -22,7 +22,7 @@ final as (
 
     select
         *,
-        100.0 * container_days / sum(container_days) over (partition by cluster_type) as share_pct
+        100.0 * cast(container_days as double) / sum(container_days) over (partition by cluster_type) as share_pct
     from counted
 
 )

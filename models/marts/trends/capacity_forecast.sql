@@ -69,7 +69,7 @@ fits as (
         max(date) as last_observed_date,
         regr_slope(daily_value, {{ finops_days_between(window_end_date(), 'date') }}) as slope_per_day,
         regr_intercept(daily_value, {{ finops_days_between(window_end_date(), 'date') }}) as value_at_end_date,
-        regr_r2(daily_value, {{ finops_days_between(window_end_date(), 'date') }}) as r2
+        {{ finops_regr_r2('daily_value', finops_days_between(window_end_date(), 'date')) }} as r2
     from series
     group by scope, cluster_type, namespace, metric
 
