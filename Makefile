@@ -55,7 +55,7 @@ sample-data: setup ## write DEMO_HISTORY_DAYS + DEMO_DAYS days of sample raw dat
 
 build: setup ## dbt build for START..END (inclusive) on RAW_PATH (TARGET=spark: on Apache Spark)
 	$(if $(filter spark,$(TARGET)),@mkdir -p $(SPARK_STATE_DIR))
-	$(BIN)/dbt build --vars "$(DBT_VARS)"$(if $(filter spark,$(TARGET)), --exclude test_type:unit)
+	$(BIN)/dbt build --vars "$(DBT_VARS)"$(if $(filter spark,$(TARGET)), --exclude tag:duckdb_only)
 
 DEMO_END := $(shell date -d "$(DEMO_START) + $$(( $(DEMO_DAYS) - 1 )) days" +%F)
 DEMO_HISTORY_START := $(shell date -d "$(DEMO_START) - $(DEMO_HISTORY_DAYS) days" +%F)
@@ -68,7 +68,7 @@ demo: ## set up, generate 14 + 7 days of sample data, build history then the wee
 	$(BIN)/python -m kube_finops.summary --duckdb $(FINOPS_DUCKDB_PATH) --start $(DEMO_START) --end $(DEMO_END)
 	$(MAKE) report START=$(DEMO_START) END=$(DEMO_END) SKIP_BUILD=1
 
-test: setup setup-services setup-report ## everything CI runs: lint, pytest (incl. the dbt project on fixtures), dbt build + tests
+test: setup setup-services setup-report setup-java ## everything CI runs: lint, pytest (incl. the dbt project on fixtures), dbt build + tests
 	$(MAKE) lint
 	$(BIN)/pytest
 
@@ -92,13 +92,18 @@ clean: ## remove build output (keeps the virtualenv)
 EXTRACT_ARGS ?=
 EXTRACT_WINDOW = $(if $(START),--start $(START)) $(if $(END),--end $(END))
 
-.PHONY: extract extract-check setup-services bench-extract
+.PHONY: extract extract-check setup-services setup-java bench-extract
 
 extract: setup ## Prometheus -> hourly Parquet in LAKE_DIR (and S3 when S3_BUCKET is set)
 	$(BIN)/python -m kube_finops.extract $(EXTRACT_WINDOW) --lake $(LAKE_DIR) $(if $(PROMETHEUS_URL),--prometheus-url $(PROMETHEUS_URL)) $(EXTRACT_ARGS)
 
 extract-check: setup ## metric coverage for START..END: present/absent and series per metric
 	$(BIN)/python -m kube_finops.extract --check $(EXTRACT_WINDOW) $(if $(PROMETHEUS_URL),--prometheus-url $(PROMETHEUS_URL)) $(EXTRACT_ARGS)
+
+setup-java: ## a Java runtime for the Spark target and its parity test (apt openjdk-17-jre-headless when missing)
+	@if ! command -v java >/dev/null; then \
+		$(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends openjdk-17-jre-headless; \
+	fi
 
 setup-services: ## install Debian's prometheus/promtool (test services) when missing
 	@if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then \

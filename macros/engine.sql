@@ -88,6 +88,11 @@
     format_string('%.{{ decimals }}f', {{ value }})
 {%- endmacro %}
 
+{#- Spark's format_string rejects a decimal (a literal such as 0.9 * 100 is one): format a double. -#}
+{% macro spark__finops_format_decimal(value, decimals) -%}
+    format_string('%.{{ decimals }}f', cast({{ value }} as double))
+{%- endmacro %}
+
 {% macro duckdb__finops_format_decimal(value, decimals) -%}
     printf('%.{{ decimals }}f', {{ value }})
 {%- endmacro %}
