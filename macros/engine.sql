@@ -251,7 +251,9 @@
 {%- endmacro %}
 
 {#- Coefficient of determination of y on x over the non-null pairs, with DuckDB's (and the SQL
-    standard's) edge cases: NULL when x does not vary, 1 when y does not vary. -#}
+    standard's) edge cases: NULL when x does not vary, 1 when y does not vary. On Spark a y that
+    varies by less than 1e-10 of its mean (double rounding of a constant series' sums, which DuckDB's
+    exact decimal sums leave exactly constant) counts as not varying, instead of an r2 of noise. -#}
 {% macro finops_regr_r2(y, x) -%}
     {{ return(adapter.dispatch('finops_regr_r2', 'kube_finops')(y, x)) }}
 {%- endmacro %}
@@ -265,7 +267,7 @@
     {%- set py = 'case when (' ~ x ~ ') is not null then ' ~ y ~ ' end' -%}
     case
         when var_pop({{ px }}) = 0 then null
-        when var_pop({{ py }}) = 0 then 1.0d
+        when var_pop({{ py }}) <= 1e-20 * pow(avg({{ py }}), 2) then 1.0d
         else pow(corr({{ py }}, {{ px }}), 2)
     end
 {%- endmacro %}
