@@ -31,7 +31,7 @@
 {%- endmacro %}
 
 {% macro duckdb__finops_sum(column) -%}
-    sum({{ column }}::decimal(38, 12))::double
+    sum(({{ column }})::decimal(38, 12))::double
 {%- endmacro %}
 
 {% macro spark__finops_sum(column) -%}
@@ -47,7 +47,7 @@
 {%- endmacro %}
 
 {% macro duckdb__finops_avg(column) -%}
-    avg({{ column }}::decimal(38, 12))::double
+    avg(({{ column }})::decimal(38, 12))::double
 {%- endmacro %}
 
 {% macro spark__finops_avg(column) -%}
