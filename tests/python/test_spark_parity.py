@@ -13,7 +13,6 @@ Spark needs Java: without it the test skips on a developer machine and fails und
 
 from __future__ import annotations
 
-import fnmatch
 import math
 import os
 import shutil
@@ -32,14 +31,6 @@ from services import require_service
 REL_TOL = 1e-9
 ABS_TOL = 1e-12
 MAX_LINES_PER_TABLE = 20
-# The one exception to 1e-9 relative: the baseline standard deviations of ns_trend_daily come from
-# the one-pass formula sqrt((sum_sq - sum^2 / n) / (n - 1)), whose cancellation turns a last-digit
-# difference of the exact-decimal sums (DuckDB rounds a double to decimal(38, 12) and back slightly
-# differently from Spark) into an sd of about 1.5e-8 x the mean on a flat series (e.g. 6.7e-7 on
-# DuckDB, 0 on Spark). They agree within 1e-7 x the row's baseline mean (at least 1e-7 absolute);
-# the bands they feed are at least anomaly_min_halfwidth (1.0) wide, so the flags agree.
-SD_TOL_PER_MEAN = 1e-7
-SD_TABLES = ("marts.ns_trend_daily",)
 # table name -> (rows, column types)
 Tables = dict[str, tuple[pd.DataFrame, dict[str, str]]]
 SCHEMAS = ("marts", "reporting")
@@ -158,27 +149,10 @@ def compare_tables(name: str, duck: pd.DataFrame, spark: pd.DataFrame) -> list[s
     )
     if len(left) != len(right):
         return [f"{name}: {len(left)} rows on DuckDB, {len(right)} on Spark"]
-    # index of the mean that bounds each *_baseline_sd column's tolerance (None = default)
-    mean_of = [
-        (
-            columns.index(column.removesuffix("_sd") + "_mean")
-            if name in SD_TABLES
-            and fnmatch.fnmatchcase(column, "*_baseline_sd")
-            and column.removesuffix("_sd") + "_mean" in columns
-            else None
-        )
-        for column in columns
-    ]
     problems = []
     for index, (row_l, row_r) in enumerate(zip(left, right, strict=True)):
-        for position, (column, cell_l, cell_r) in enumerate(
-            zip(columns, row_l, row_r, strict=True)
-        ):
-            tol = ABS_TOL
-            mean_index = mean_of[position]
-            if mean_index is not None and isinstance(row_l[mean_index], int | float):
-                tol = SD_TOL_PER_MEAN * max(1.0, abs(row_l[mean_index]))
-            if not _cells_equal(cell_l, cell_r, tol):
+        for column, cell_l, cell_r in zip(columns, row_l, row_r, strict=True):
+            if not _cells_equal(cell_l, cell_r):
                 problems.append(
                     f"{name} sorted row {index} {column}: DuckDB {cell_l!r} != Spark {cell_r!r}"
                 )
@@ -194,31 +168,6 @@ def test_compare_tables_catches_a_perturbed_double() -> None:
     perturbed = same.assign(v=[2.0 * (1 + 1e-6), 1.0])
     assert compare_tables("t", duck, perturbed) == [
         "t sorted row 1 v: DuckDB 2.0 != Spark 2.000002"
-    ]
-
-
-def test_compare_tables_widens_only_the_baseline_sd_by_its_mean() -> None:
-    duck = pd.DataFrame(
-        {
-            "k": ["a"],
-            "cpu_used_ch_baseline_mean": [388.0],
-            "cpu_used_ch_baseline_sd": [6.7e-7],
-            "v": [6.7e-7],
-        }
-    )
-    spark = duck.assign(cpu_used_ch_baseline_sd=[0.0])
-    assert compare_tables("marts.ns_trend_daily", duck, spark) == []
-    assert compare_tables("marts.ns_trend_daily", duck, spark.assign(v=[0.0])) == [
-        "marts.ns_trend_daily sorted row 0 v: DuckDB 6.7e-07 != Spark 0.0"
-    ]
-    # 1e-7 x 388 = 3.88e-5 allowed: 1e-4 is caught
-    assert compare_tables(
-        "marts.ns_trend_daily", duck, spark.assign(cpu_used_ch_baseline_sd=[1e-4])
-    ) == [
-        "marts.ns_trend_daily sorted row 0 cpu_used_ch_baseline_sd: DuckDB 6.7e-07 != Spark 0.0001"
-    ]
-    assert compare_tables("marts.other", duck, spark) == [
-        "marts.other sorted row 0 cpu_used_ch_baseline_sd: DuckDB 6.7e-07 != Spark 0.0"
     ]
 
 
