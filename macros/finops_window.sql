@@ -14,8 +14,21 @@
     {{ return(modules.pytz.timezone(value | string)) }}
 {%- endmacro %}
 
+{#- The window may also come from the environment (FINOPS_START_DATE, FINOPS_END_DATE; `make build`
+    passes it so): a changed --vars invalidates dbt's partial parse and costs a full re-parse of the
+    project on every daily run, an env var read only at execution time does not. The var wins. -#}
+{% macro finops_window_env(name) -%}
+    {%- if execute -%}
+        {{ return(env_var('FINOPS_' ~ (name | upper), '')) }}
+    {%- endif -%}
+    {{ return('') }}
+{%- endmacro %}
+
 {% macro finops_parse_date(name, tz) -%}
     {%- set value = var(name) -%}
+    {%- if value is none or (value | string | trim) == '' -%}
+        {%- set value = finops_window_env(name) -%}
+    {%- endif -%}
     {%- if value is none or (value | string | trim) == '' -%}
         {#- default: yesterday in the report time zone -#}
         {%- set today = modules.datetime.datetime.now(tz).date() -%}
