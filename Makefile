@@ -157,3 +157,24 @@ export: setup ## every mart as Parquet by cluster and date into MARTS_EXPORT_DIR
 
 bench-report: setup setup-fonts ## time the workbook writer for 45k containers x 7 days (budget 60 s)
 	$(BIN)/python -m kube_finops.report.bench
+
+# ---------------------------------------------------------------- benchmarks (issue 7)
+# make bench SCALE=1m|10m|fleet   ours vs the users' Polars step2 vs the DuckDB floor on one day
+# make bench-incremental          day 8 after 7 days of history vs the same day built alone
+# Results: stdout and data/bench/{results-SCALE,incremental-SCALE}.{md,json}. BENCH_ROUNDS (3),
+# BENCH_PEERS_DIR (../shared/bench), BENCH_DUCKDB_MEMORY_LIMIT (3GB), BENCH_NOTE: see --help.
+SCALE ?= 10m
+BENCH_STAMP := $(VENV)/.bench-$(shell cat requirements-bench.txt | sha1sum | cut -c1-12)
+
+.PHONY: bench bench-incremental
+
+$(BENCH_STAMP): requirements-bench.txt $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	@rm -f $(VENV)/.bench-*
+	@touch $@
+
+bench: setup setup-fonts $(BENCH_STAMP) ## time make build vs the users' step2 vs the floor on one day (SCALE=1m|10m|fleet)
+	$(BIN)/python -m kube_finops.bench compare --scale $(SCALE)
+
+bench-incremental: setup $(BENCH_STAMP) ## day 8 after 7 days of history vs a one-day build (SCALE, default 10m)
+	$(BIN)/python -m kube_finops.bench incremental --scale $(SCALE)
