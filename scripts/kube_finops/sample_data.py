@@ -1192,6 +1192,19 @@ def write_hour(
     return rows
 
 
+ROW_ORDERS = ("time", "series")
+
+
+def series_major(tables: Iterator[pa.Table]) -> Iterator[pa.Table]:
+    """One hour's rows ordered by series then minute, as `make extract` writes them (its rows are
+    sorted by cluster, namespace, pod, container, then minute) instead of minute by minute."""
+    table = pa.concat_tables(list(tables))
+    if table.num_rows:
+        yield table.sort_by(
+            [(c, "ascending") for c in ("cluster", "namespace", "pod", "container", "timestamp")]
+        )
+
+
 def generate_lake(
     lake: Path,
     start_date: date,
@@ -1205,11 +1218,15 @@ def generate_lake(
     overwrite: bool = False,
     progress: bool = True,
     energy: bool = True,
+    row_order: str = "time",
 ) -> LakeSummary:
     """Write the raw lake for whole report-timezone days; returns files, rows and seconds.
-    energy=False leaves out the optional energy_joules column (no Kepler)."""
+    energy=False leaves out the optional energy_joules column (no Kepler); row_order="series"
+    writes each hour series by series (the extractor's layout) instead of minute by minute."""
     if min(days, namespaces, pods_per_namespace, containers_per_pod) < 1 or seed < 0:
         raise ValueError("days, namespaces, pods and containers must be >= 1 and seed >= 0")
+    if row_order not in ROW_ORDERS:
+        raise ValueError(f"row_order must be one of {', '.join(ROW_ORDERS)}, not {row_order!r}")
     began = time.perf_counter()
     window = Window.for_days(start_date, days, ZoneInfo(timezone))
     hours = window.hours()
@@ -1231,7 +1248,10 @@ def generate_lake(
     schema = SCHEMA if energy else SCHEMA.remove(SCHEMA.get_field_index("energy_joules"))
     rows = 0
     for hour in tqdm(hours, desc="raw hours", unit="h", disable=not progress):
-        written = write_hour(lake, hour, hour_tables(pop, fleet, window, hour, seed), schema)
+        tables = hour_tables(pop, fleet, window, hour, seed)
+        if row_order == "series":
+            tables = series_major(tables)
+        written = write_hour(lake, hour, tables, schema)
         log.debug("%s: %d rows", hour_dir(lake, hour), written)
         rows += written
     seconds = time.perf_counter() - began
@@ -1253,6 +1273,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--containers-per-pod", type=int, help="override mean containers per pod")
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     parser.add_argument("--overwrite", action="store_true", help="replace existing hour folders")
+    parser.add_argument(
+        "--row-order",
+        choices=ROW_ORDERS,
+        default="time",
+        help="rows of an hour file minute by minute (time, default) or series by series "
+        "(series: the layout make extract writes)",
+    )
     parser.add_argument(
         "--no-energy",
         action="store_true",
@@ -1292,6 +1319,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             overwrite=args.overwrite,
             progress=not args.no_progress,
             energy=not args.no_energy,
+            row_order=args.row_order,
         )
     except (LakeNotEmptyError, ValueError) as exc:
         log.error("%s", exc)
