@@ -166,15 +166,18 @@ bench-report: setup setup-fonts ## time the workbook writer for 45k containers x
 SCALE ?= 10m
 BENCH_STAMP := $(VENV)/.bench-$(shell cat requirements-bench.txt | sha1sum | cut -c1-12)
 
-.PHONY: bench bench-incremental
+.PHONY: setup-bench bench bench-incremental
 
 $(BENCH_STAMP): requirements-bench.txt $(STAMP)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	@rm -f $(VENV)/.bench-*
 	@touch $@
 
-bench: setup setup-fonts $(BENCH_STAMP) ## time make build vs the users' step2 vs the floor on one day (SCALE=1m|10m|fleet)
+setup-bench: setup $(BENCH_STAMP) ## polars (requirements-bench.txt) and GNU time (apt, when missing) for make bench
+	@test -x /usr/bin/time || { $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends time; }
+
+bench: setup-bench setup-fonts ## time make build vs the users' step2 vs the floor on one day (SCALE=1m|10m|fleet)
 	$(BIN)/python -m kube_finops.bench compare --scale $(SCALE)
 
-bench-incremental: setup $(BENCH_STAMP) ## day 8 after 7 days of history vs a one-day build (SCALE, default 10m)
+bench-incremental: setup-bench ## day 8 after 7 days of history vs a one-day build (SCALE, default 10m)
 	$(BIN)/python -m kube_finops.bench incremental --scale $(SCALE)

@@ -15,7 +15,13 @@ import pytest
 from kube_finops.bench.cli import main
 from kube_finops.bench.errors import BenchError
 from kube_finops.bench.machine import parse_cpu_model, parse_mem_total_gib
-from kube_finops.bench.measure import Measurement, kib_to_mib, run_measured
+from kube_finops.bench.measure import (
+    Measurement,
+    has_gnu_time,
+    kib_to_mib,
+    parse_time_v,
+    run_measured,
+)
 from kube_finops.bench.runner import step2_skip_reason
 from kube_finops.bench.table import (
     contender_table,
@@ -81,6 +87,24 @@ def test_machine_parsing() -> None:
     assert kib_to_mib(839_680) == 820.0
 
 
+TIME_V = """\
+\tCommand being timed: "make -s build START=2026-07-01 END=2026-07-01"
+\tElapsed (wall clock) time (h:mm:ss or m:ss): 1:24.75
+\tAverage total size (kbytes): 0
+\tMaximum resident set size (kbytes): 3613696
+\tAverage resident set size (kbytes): 0
+\tExit status: 0
+"""
+
+
+def test_parse_time_v() -> None:
+    assert parse_time_v(TIME_V) == 3_613_696
+    assert kib_to_mib(parse_time_v(TIME_V)) == 3529.0  # 3,613,696 KiB / 1024
+    with pytest.raises(BenchError, match="no 'Maximum resident set size' line"):
+        parse_time_v("\tExit status: 0\n")
+
+
+@pytest.mark.skipif(not has_gnu_time(), reason="needs GNU time (apt-get install time)")
 def test_run_measured_reports_the_childs_own_peak_rss(tmp_path: Path) -> None:
     touch = "b = b'x' * (160 * 1024 * 1024); print(len(b))"  # 160 MiB, every page written
     big = run_measured(
@@ -96,7 +120,8 @@ def test_run_measured_reports_the_childs_own_peak_rss(tmp_path: Path) -> None:
     )
     assert (tmp_path / "b.log").read_text().strip() == str(160 * 1024 * 1024)
     assert 160 <= big.max_rss_mib < 400
-    assert small.max_rss_mib < 100  # not the earlier child's peak (getrusage CHILDREN would be)
+    # its own peak: neither the earlier child's (getrusage CHILDREN) nor pytest's own RSS
+    assert small.max_rss_mib < 100
     assert big.wall_s > 0 and (big.contender, big.round) == ("big", 1)
     with pytest.raises(BenchError, match=r"fails exited with 3 \(log: .*f\.log\)"):
         run_measured(
