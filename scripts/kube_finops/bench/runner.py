@@ -217,8 +217,8 @@ def _header(title: str, machine: MachineInfo, settings: Settings, extra: str) ->
     lines.append(
         f"- DuckDB memory_limit {settings.memory_limit}, threads "
         f"{os.environ.get('FINOPS_DUCKDB_THREADS', '2')}; wall = median of {settings.rounds} "
-        "alternating run(s); peak RSS = largest process of each command (`wait4` ru_maxrss), max "
-        "over runs"
+        "alternating run(s); peak RSS = largest process of each command (ru_maxrss through "
+        "GNU time), max over runs"
     )
     return [*lines, ""]
 
@@ -312,7 +312,8 @@ def compare(settings: Settings) -> Outcome:
         f"`make bench SCALE={settings.scale}`: one day ({day}), {rows:,} rows",
         machine,
         settings,
-        f"data: `python -m kube_finops.sample_data --scale {settings.scale}` under {lake}",
+        f"data: `python -m kube_finops.sample_data --scale {settings.scale} --row-order series "
+        f"--no-energy` under {lake}",
     )
     lines.append(contender_table(ours, others))
     lines.append("")
@@ -475,7 +476,7 @@ def incremental(settings: Settings, history_days: int) -> Outcome:
         machine,
         settings,
         f"data: `python -m kube_finops.sample_data --scale {settings.scale} --days "
-        f"{history_days + 1}` under {lake}",
+        f"{history_days + 1} --row-order series --no-energy` under {lake}",
     )
     lines.append(
         markdown_table(
