@@ -26,8 +26,10 @@
 
 {% macro finops_parse_date(name, tz) -%}
     {%- set value = var(name) -%}
+    {%- set label = 'var ' ~ name -%}
     {%- if value is none or (value | string | trim) == '' -%}
         {%- set value = finops_window_env(name) -%}
+        {%- set label = 'FINOPS_' ~ (name | upper) -%}
     {%- endif -%}
     {%- if value is none or (value | string | trim) == '' -%}
         {#- default: yesterday in the report time zone -#}
@@ -37,17 +39,17 @@
     {%- set text = value | string | trim -%}
     {%- set m = modules.re.match('^([0-9]{4})-([0-9]{2})-([0-9]{2})$', text) -%}
     {%- if not m -%}
-        {{ finops_fail("var " ~ name ~ "='" ~ text ~ "' is not a date in YYYY-MM-DD form") }}
+        {{ finops_fail(label ~ "='" ~ text ~ "' is not a date in YYYY-MM-DD form") }}
     {%- endif -%}
     {%- set y = m.group(1) | int -%}
     {%- set mo = m.group(2) | int -%}
     {%- set d = m.group(3) | int -%}
     {%- if y < 1970 or mo < 1 or mo > 12 or d < 1 -%}
-        {{ finops_fail("var " ~ name ~ "='" ~ text ~ "' is not a valid calendar date") }}
+        {{ finops_fail(label ~ "='" ~ text ~ "' is not a valid calendar date") }}
     {%- endif -%}
     {%- set first_next = modules.datetime.date(y + (mo // 12), (mo % 12) + 1, 1) -%}
     {%- if d > (first_next - modules.datetime.timedelta(days=1)).day -%}
-        {{ finops_fail("var " ~ name ~ "='" ~ text ~ "' is not a valid calendar date") }}
+        {{ finops_fail(label ~ "='" ~ text ~ "' is not a valid calendar date") }}
     {%- endif -%}
     {{ return(modules.datetime.date(y, mo, d)) }}
 {%- endmacro %}
