@@ -196,10 +196,11 @@ def test_tiny_compare_end_to_end(
     )
     assert code == 0
     out = capsys.readouterr().out
-    figures = json.loads((tmp_path / "bench" / "results-demo.json").read_text())
+    figures = json.loads((tmp_path / "bench" / "results-tiny.json").read_text())
     rows = figures["rows"]
     assert rows > 10_000
-    assert f"one day (2026-07-01), {rows:,} rows" in out
+    assert f"`make bench SCALE=tiny`: one day (2026-07-01), {rows:,} rows" in out
+    assert "sample_data --scale demo --namespaces 6 --row-order series --no-energy" in out
     assert "- users' step2: skipped (--step2 never)" in out
     assert "- note: pytest" in out
     assert [(r["contender"], r["round"]) for r in figures["runs"]] == [("ours", 1), ("floor", 1)]
@@ -207,7 +208,7 @@ def test_tiny_compare_end_to_end(
         summary = figures["summary"][name]
         assert summary["median_s"] > 0 and summary["max_rss_mib"] > 20
     # our build really built the day: the marts hold it
-    con = duckdb.connect(str(tmp_path / "bench" / "demo.duckdb"), read_only=True)
+    con = duckdb.connect(str(tmp_path / "bench" / "tiny.duckdb"), read_only=True)
     try:
         days = con.execute("select count(distinct date), min(date) from marts.daily_enriched")
         assert days.fetchone() == (1, date(2026, 7, 1))
@@ -215,6 +216,6 @@ def test_tiny_compare_end_to_end(
         con.close()
     # the floor read the same rows
     assert (
-        f"rows={rows} " in (tmp_path / "bench" / "logs" / "demo" / "floor-round1.log").read_text()
+        f"rows={rows} " in (tmp_path / "bench" / "logs" / "tiny" / "floor-round1.log").read_text()
     )
-    assert (tmp_path / "bench" / "results-demo.md").read_text() in out + "\n"
+    assert (tmp_path / "bench" / "results-tiny.md").read_text() in out + "\n"

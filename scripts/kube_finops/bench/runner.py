@@ -57,6 +57,15 @@ class Settings:
     progress: bool = True
     timezone: str = "Asia/Seoul"
     namespaces: int | None = None  # None = the scale preset's
+    preset: str = ""  # sample_data's --scale when it differs from `scale` (tiny = demo, cut)
+
+    @property
+    def sample_scale(self) -> str:
+        return self.preset or self.scale
+
+    def sample_args(self) -> str:
+        extra = f" --namespaces {self.namespaces}" if self.namespaces is not None else ""
+        return f"--scale {self.sample_scale}{extra}"
 
 
 @dataclass
@@ -227,7 +236,11 @@ def compare(settings: Settings) -> Outcome:
     """Ours vs step2 vs floor on one report-timezone day at a scale."""
     machine = machine_info()
     spec = LakeSpec(
-        settings.scale, settings.day, 1, timezone=settings.timezone, namespaces=settings.namespaces
+        settings.sample_scale,
+        settings.day,
+        1,
+        timezone=settings.timezone,
+        namespaces=settings.namespaces,
     )
     lake = settings.data_dir / f"lake-{settings.scale}"
     env = base_env(settings, settings.data_dir / f"{settings.scale}.duckdb")
@@ -312,7 +325,7 @@ def compare(settings: Settings) -> Outcome:
         f"`make bench SCALE={settings.scale}`: one day ({day}), {rows:,} rows",
         machine,
         settings,
-        f"data: `python -m kube_finops.sample_data --scale {settings.scale} --row-order series "
+        f"data: `python -m kube_finops.sample_data {settings.sample_args()} --row-order series "
         f"--no-energy` under {lake}",
     )
     lines.append(contender_table(ours, others))
@@ -404,7 +417,7 @@ def incremental(settings: Settings, history_days: int) -> Outcome:
     machine = machine_info()
     first = settings.day - timedelta(days=history_days)
     spec = LakeSpec(
-        settings.scale,
+        settings.sample_scale,
         first,
         history_days + 1,
         timezone=settings.timezone,
@@ -481,7 +494,7 @@ def incremental(settings: Settings, history_days: int) -> Outcome:
         f"({rows:,} rows) after {first}..{settings.day - timedelta(days=1)}",
         machine,
         settings,
-        f"data: `python -m kube_finops.sample_data --scale {settings.scale} --days "
+        f"data: `python -m kube_finops.sample_data {settings.sample_args()} --days "
         f"{history_days + 1} --row-order series --no-energy` under {lake}",
     )
     lines.append(
