@@ -225,7 +225,8 @@ def _header(title: str, machine: MachineInfo, settings: Settings, extra: str) ->
     lines.append(f"- {extra}")
     lines.append(
         f"- DuckDB memory_limit {settings.memory_limit}, threads "
-        f"{os.environ.get('FINOPS_DUCKDB_THREADS', '2')}; wall = median of {settings.rounds} "
+        f"{os.environ.get('FINOPS_DUCKDB_THREADS', '2')}; dbt threads "
+        f"{os.environ.get('FINOPS_DBT_THREADS', '2')}; wall = median of {settings.rounds} "
         "alternating run(s); peak RSS = largest process of each command (ru_maxrss through "
         "GNU time), max over runs"
     )
