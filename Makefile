@@ -27,8 +27,13 @@ DEMO_START ?= 2026-07-01
 DEMO_DAYS ?= 7
 # days of history before DEMO_START that the demo builds first (trend bands, dormant namespaces)
 DEMO_HISTORY_DAYS ?= 14
-DBT_VARS = {raw_path: '$(RAW_PATH)'$(if $(START),$(comma) start_date: '$(START)')$(if $(END),$(comma) end_date: '$(END)')}
-comma := ,
+DBT_VARS = {raw_path: '$(RAW_PATH)'}
+# The window goes to dbt as FINOPS_START_DATE / FINOPS_END_DATE (read at execution time), not as
+# --vars: a changed --vars makes dbt re-parse the whole project (4-8 s) on every daily run.
+DBT_WINDOW_ENV = FINOPS_START_DATE='$(START)' FINOPS_END_DATE='$(END)'
+# `make build` skips the dbt unit tests (fixed inputs, nothing to do with the window's data: about
+# 3 s a run); `make test` runs them (pytest's dbt builds) and `make test-dbt` runs them alone.
+DBT_BUILD_ARGS ?= --exclude-resource-type unit_test
 
 .PHONY: help setup demo sample-data build test test-python test-dbt lint format clean
 
@@ -53,9 +58,15 @@ sample-data: setup ## write DEMO_HISTORY_DAYS + DEMO_DAYS days of sample raw dat
 	$(BIN)/python -m kube_finops.sample_data --lake $(LAKE_DIR) --start-date $(DEMO_HISTORY_START) \
 	  --days $$(( $(DEMO_HISTORY_DAYS) + $(DEMO_DAYS) )) --overwrite
 
+SPARK_EXCLUDE = $(if $(filter spark,$(TARGET)), --exclude tag:duckdb_only)
+
 build: setup ## dbt build for START..END (inclusive) on RAW_PATH (TARGET=spark: on Apache Spark)
 	$(if $(filter spark,$(TARGET)),@mkdir -p $(SPARK_STATE_DIR))
-	$(BIN)/dbt build --vars "$(DBT_VARS)"$(if $(filter spark,$(TARGET)), --exclude tag:duckdb_only)
+	$(DBT_WINDOW_ENV) $(BIN)/dbt build $(DBT_BUILD_ARGS) --vars "$(DBT_VARS)"$(SPARK_EXCLUDE)
+
+test-dbt: setup ## the dbt unit tests (fixed inputs; `make build` skips them)
+	$(if $(filter spark,$(TARGET)),@mkdir -p $(SPARK_STATE_DIR))
+	$(BIN)/dbt test --select "test_type:unit" --vars "$(DBT_VARS)"$(SPARK_EXCLUDE)
 
 DEMO_END := $(shell date -d "$(DEMO_START) + $$(( $(DEMO_DAYS) - 1 )) days" +%F)
 DEMO_HISTORY_START := $(shell date -d "$(DEMO_START) - $(DEMO_HISTORY_DAYS) days" +%F)
@@ -160,3 +171,27 @@ export: setup ## every mart as Parquet by cluster and date into MARTS_EXPORT_DIR
 
 bench-report: setup setup-fonts ## time the workbook writer for 45k containers x 7 days (budget 60 s)
 	$(BIN)/python -m kube_finops.report.bench
+
+# ---------------------------------------------------------------- benchmarks (issue 7)
+# make bench SCALE=1m|10m|fleet   ours vs the users' Polars step2 vs the DuckDB floor on one day
+# make bench-incremental          day 8 after 7 days of history vs the same day built alone
+# Results: stdout and data/bench/{results-SCALE,incremental-SCALE}.{md,json}. BENCH_ROUNDS (3),
+# BENCH_PEERS_DIR (../shared/bench), BENCH_DUCKDB_MEMORY_LIMIT (3GB), BENCH_NOTE: see --help.
+SCALE ?= 10m
+BENCH_STAMP := $(VENV)/.bench-$(shell cat requirements-bench.txt | sha1sum | cut -c1-12)
+
+.PHONY: setup-bench bench bench-incremental
+
+$(BENCH_STAMP): requirements-bench.txt $(STAMP)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	@rm -f $(VENV)/.bench-*
+	@touch $@
+
+setup-bench: setup $(BENCH_STAMP) ## polars (requirements-bench.txt) and GNU time (apt, when missing) for make bench
+	@test -x /usr/bin/time || { $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends time; }
+
+bench: setup-bench setup-fonts ## time make build vs the users' step2 vs the floor on one day (SCALE=1m|10m|fleet)
+	$(BIN)/python -m kube_finops.bench compare --scale $(SCALE)
+
+bench-incremental: setup-bench ## day 8 after 7 days of history vs a one-day build (SCALE, default 10m)
+	$(BIN)/python -m kube_finops.bench incremental --scale $(SCALE)

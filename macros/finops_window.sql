@@ -14,8 +14,23 @@
     {{ return(modules.pytz.timezone(value | string)) }}
 {%- endmacro %}
 
+{#- The window may also come from the environment (FINOPS_START_DATE, FINOPS_END_DATE; `make build`
+    passes it so): a changed --vars invalidates dbt's partial parse and costs a full re-parse of the
+    project on every daily run, an env var read only at execution time does not. The var wins. -#}
+{% macro finops_window_env(name) -%}
+    {%- if execute -%}
+        {{ return(env_var('FINOPS_' ~ (name | upper), '')) }}
+    {%- endif -%}
+    {{ return('') }}
+{%- endmacro %}
+
 {% macro finops_parse_date(name, tz) -%}
     {%- set value = var(name) -%}
+    {%- set label = 'var ' ~ name -%}
+    {%- if value is none or (value | string | trim) == '' -%}
+        {%- set value = finops_window_env(name) -%}
+        {%- set label = 'FINOPS_' ~ (name | upper) -%}
+    {%- endif -%}
     {%- if value is none or (value | string | trim) == '' -%}
         {#- default: yesterday in the report time zone -#}
         {%- set today = modules.datetime.datetime.now(tz).date() -%}
@@ -24,17 +39,17 @@
     {%- set text = value | string | trim -%}
     {%- set m = modules.re.match('^([0-9]{4})-([0-9]{2})-([0-9]{2})$', text) -%}
     {%- if not m -%}
-        {{ finops_fail("var " ~ name ~ "='" ~ text ~ "' is not a date in YYYY-MM-DD form") }}
+        {{ finops_fail(label ~ "='" ~ text ~ "' is not a date in YYYY-MM-DD form") }}
     {%- endif -%}
     {%- set y = m.group(1) | int -%}
     {%- set mo = m.group(2) | int -%}
     {%- set d = m.group(3) | int -%}
     {%- if y < 1970 or mo < 1 or mo > 12 or d < 1 -%}
-        {{ finops_fail("var " ~ name ~ "='" ~ text ~ "' is not a valid calendar date") }}
+        {{ finops_fail(label ~ "='" ~ text ~ "' is not a valid calendar date") }}
     {%- endif -%}
     {%- set first_next = modules.datetime.date(y + (mo // 12), (mo % 12) + 1, 1) -%}
     {%- if d > (first_next - modules.datetime.timedelta(days=1)).day -%}
-        {{ finops_fail("var " ~ name ~ "='" ~ text ~ "' is not a valid calendar date") }}
+        {{ finops_fail(label ~ "='" ~ text ~ "' is not a valid calendar date") }}
     {%- endif -%}
     {{ return(modules.datetime.date(y, mo, d)) }}
 {%- endmacro %}

@@ -1171,8 +1171,11 @@ def check_lake(lake: Path, hours: list[datetime], overwrite: bool) -> None:
         )
 
 
-def write_hour(lake: Path, hour: datetime, tables: Iterator[pa.Table]) -> int:
-    """Replace the hour folder with one Parquet file, written to a temp name then renamed."""
+def write_hour(
+    lake: Path, hour: datetime, tables: Iterator[pa.Table], schema: pa.Schema = SCHEMA
+) -> int:
+    """Replace the hour folder with one Parquet file, written to a temp name then renamed; columns
+    outside `schema` (the optional energy_joules) are left out."""
     folder = hour_dir(lake, hour)
     if folder.exists():
         shutil.rmtree(folder)
@@ -1180,13 +1183,26 @@ def write_hour(lake: Path, hour: datetime, tables: Iterator[pa.Table]) -> int:
     tmp = folder / f".{FILE_NAME}.tmp"
     rows = 0
     with pq.ParquetWriter(
-        tmp, SCHEMA, compression="zstd", use_dictionary=DICTIONARY_COLUMNS
+        tmp, schema, compression="zstd", use_dictionary=DICTIONARY_COLUMNS
     ) as writer:
         for table in tables:
-            writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+            writer.write_table(table.select(schema.names), row_group_size=ROW_GROUP_ROWS)
             rows += table.num_rows
     tmp.replace(folder / FILE_NAME)
     return rows
+
+
+ROW_ORDERS = ("time", "series")
+
+
+def series_major(tables: Iterator[pa.Table]) -> Iterator[pa.Table]:
+    """One hour's rows ordered by series then minute, as `make extract` writes them (its rows are
+    sorted by cluster, namespace, pod, container, then minute) instead of minute by minute."""
+    table = pa.concat_tables(list(tables))
+    if table.num_rows:
+        yield table.sort_by(
+            [(c, "ascending") for c in ("cluster", "namespace", "pod", "container", "timestamp")]
+        )
 
 
 def generate_lake(
@@ -1201,10 +1217,16 @@ def generate_lake(
     seed: int = 42,
     overwrite: bool = False,
     progress: bool = True,
+    energy: bool = True,
+    row_order: str = "time",
 ) -> LakeSummary:
-    """Write the raw lake for whole report-timezone days; returns files, rows and seconds."""
+    """Write the raw lake for whole report-timezone days; returns files, rows and seconds.
+    energy=False leaves out the optional energy_joules column (no Kepler); row_order="series"
+    writes each hour series by series (the extractor's layout) instead of minute by minute."""
     if min(days, namespaces, pods_per_namespace, containers_per_pod) < 1 or seed < 0:
         raise ValueError("days, namespaces, pods and containers must be >= 1 and seed >= 0")
+    if row_order not in ROW_ORDERS:
+        raise ValueError(f"row_order must be one of {', '.join(ROW_ORDERS)}, not {row_order!r}")
     began = time.perf_counter()
     window = Window.for_days(start_date, days, ZoneInfo(timezone))
     hours = window.hours()
@@ -1223,9 +1245,13 @@ def generate_lake(
         len(fleet.tmpl),
         len(pop.node_names),
     )
+    schema = SCHEMA if energy else SCHEMA.remove(SCHEMA.get_field_index("energy_joules"))
     rows = 0
     for hour in tqdm(hours, desc="raw hours", unit="h", disable=not progress):
-        written = write_hour(lake, hour, hour_tables(pop, fleet, window, hour, seed))
+        tables = hour_tables(pop, fleet, window, hour, seed)
+        if row_order == "series":
+            tables = series_major(tables)
+        written = write_hour(lake, hour, tables, schema)
         log.debug("%s: %d rows", hour_dir(lake, hour), written)
         rows += written
     seconds = time.perf_counter() - began
@@ -1247,6 +1273,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--containers-per-pod", type=int, help="override mean containers per pod")
     parser.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
     parser.add_argument("--overwrite", action="store_true", help="replace existing hour folders")
+    parser.add_argument(
+        "--row-order",
+        choices=ROW_ORDERS,
+        default="time",
+        help="rows of an hour file minute by minute (time, default) or series by series "
+        "(series: the layout make extract writes)",
+    )
+    parser.add_argument(
+        "--no-energy",
+        action="store_true",
+        help="leave out the optional energy_joules column (no Kepler; what the users' step2 reads)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     args = parser.parse_args(argv)
@@ -1280,6 +1318,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             seed=args.seed,
             overwrite=args.overwrite,
             progress=not args.no_progress,
+            energy=not args.no_energy,
+            row_order=args.row_order,
         )
     except (LakeNotEmptyError, ValueError) as exc:
         log.error("%s", exc)

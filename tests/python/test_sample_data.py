@@ -225,3 +225,26 @@ def test_the_last_tenant_is_an_idle_sandbox(samples: duckdb.DuckDBPyConnection) 
     assert peak <= 0.01
     busiest = scalar(samples, "select max(cpu_usage) from raw where namespace not like '%sandbox'")
     assert busiest > 0.1
+
+
+def test_series_order_and_no_energy_write_the_same_samples(lake: Path, tmp_path: Path) -> None:
+    other = tmp_path / "series"
+    generate_lake(
+        other, START, 1, seed=42, progress=False, energy=False, row_order="series", **SMALL
+    )
+    assert len(hour_files(other)) == len(hour_files(lake))
+    first = pq.read_table(hour_files(other)[3])
+    assert "energy_joules" not in first.column_names
+    keys = ["cluster", "namespace", "pod", "container", "timestamp"]
+    rows = first.select(keys).to_pylist()
+    assert rows == sorted(rows, key=lambda r: tuple((r[k] is None, r[k]) for k in keys))
+    by_time = read_lake(lake).drop_columns(["energy_joules"])
+    by_series = read_lake(other)
+    assert by_series.num_rows == by_time.num_rows
+    order = [(k, "ascending") for k in [*keys, "node"]]
+    assert by_series.sort_by(order).equals(by_time.sort_by(order))
+
+
+def test_unknown_row_order_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="row_order must be one of time, series, not 'x'"):
+        generate_lake(tmp_path, START, 1, progress=False, row_order="x", **SMALL)

@@ -1,7 +1,9 @@
 -- Box-plot statistics per workload type (charts 12, 13, 17): one row per (cluster_type,
 -- workload_type, metric) for metric in cpu_util_pct, mem_util_pct (P95 / request, percent) and
 -- cpu_limit_request_ratio (container-days with a CPU request only). Quartiles are
--- linear-interpolation percentiles; whiskers are the furthest values within 1.5 IQR of the box.
+-- linear-interpolation percentiles; whiskers are the furthest values within 1.5 IQR of the box,
+-- clamped to the box: an interpolated quartile can lie beyond every observation inside the fences
+-- (few or tied values), and a whisker never starts inside the box.
 with
 
 container_days as (
@@ -79,10 +81,10 @@ final as (
 
     select
         quartiles.*,
-        whiskers.whisker_low,
-        whiskers.whisker_high
+        least(coalesce(whiskers.whisker_low, quartiles.q1), quartiles.q1) as whisker_low,
+        greatest(coalesce(whiskers.whisker_high, quartiles.q3), quartiles.q3) as whisker_high
     from quartiles
-    inner join whiskers
+    left join whiskers
         on
             quartiles.cluster_type = whiskers.cluster_type
             and quartiles.workload_type = whiskers.workload_type
