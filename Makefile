@@ -79,7 +79,7 @@ demo: ## set up, generate 14 + 7 days of sample data, build history then the wee
 	$(BIN)/python -m kube_finops.summary --duckdb $(FINOPS_DUCKDB_PATH) --start $(DEMO_START) --end $(DEMO_END)
 	$(MAKE) report START=$(DEMO_START) END=$(DEMO_END) SKIP_BUILD=1
 
-test: setup setup-services setup-report setup-java ## everything CI runs: lint, pytest (incl. the dbt project on fixtures), dbt build + tests
+test: setup setup-services setup-report setup-java setup-gnu-time ## everything CI runs: lint, pytest (incl. the dbt project on fixtures), dbt build + tests
 	$(MAKE) lint
 	$(BIN)/pytest
 
@@ -180,15 +180,17 @@ bench-report: setup setup-fonts ## time the workbook writer for 45k containers x
 SCALE ?= 10m
 BENCH_STAMP := $(VENV)/.bench-$(shell cat requirements-bench.txt | sha1sum | cut -c1-12)
 
-.PHONY: setup-bench bench bench-incremental
+.PHONY: setup-gnu-time setup-bench bench bench-incremental
 
 $(BENCH_STAMP): requirements-bench.txt $(STAMP)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
 	@rm -f $(VENV)/.bench-*
 	@touch $@
 
-setup-bench: setup $(BENCH_STAMP) ## polars (requirements-bench.txt) and GNU time (apt, when missing) for make bench
+setup-gnu-time: ## GNU time, the bench harness's peak-RSS meter (apt time, when missing)
 	@test -x /usr/bin/time || { $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends time; }
+
+setup-bench: setup setup-gnu-time $(BENCH_STAMP) ## polars (requirements-bench.txt) and GNU time for make bench
 
 bench: setup-bench setup-fonts ## time make build vs the users' step2 vs the floor on one day (SCALE=1m|10m|fleet)
 	$(BIN)/python -m kube_finops.bench compare --scale $(SCALE)
