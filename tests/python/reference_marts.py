@@ -16,6 +16,7 @@ Pipeline, one function per step:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +27,14 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+
+def is_null(value: object) -> bool:
+    """True for None, NaN, NaT and pandas.NA (cells read back from DuckDB or Parquet)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float | np.floating) and math.isnan(value)
+
 
 GIB = float(1024**3)
 """Bytes per GB (the SPEC's GB is a GiB)."""

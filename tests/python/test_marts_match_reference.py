@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from edge_lake import EDGE_END, EDGE_START, raw_files, write_edge_lake
-from reference_marts import MART_COLUMNS, MART_KEYS, MART_NAMES, compute_reference
+from reference_marts import MART_COLUMNS, MART_KEYS, MART_NAMES, compute_reference, is_null
 
 REPO = Path(__file__).resolve().parents[2]
 REL_TOL = 1e-9
@@ -31,13 +31,6 @@ Key = tuple[object, ...]
 
 
 # --- normalisation ----------------------------------------------------------------------------
-
-
-def is_null(value: object) -> bool:
-    """True for None, NaN, NaT and pandas.NA."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float | np.floating) and math.isnan(value)
 
 
 def normalise_text(value: object) -> object:

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import REPO, DbtRun
+from reference_marts import is_null
 from services import require_service
 
 REL_TOL = 1e-9
@@ -55,15 +56,9 @@ SMALL_WINDOWS: dict[str, object] = {
 # --- comparison -------------------------------------------------------------------------------
 
 
-def _is_null(value: object) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float | np.floating) and math.isnan(value)
-
-
 def _cell(value: object) -> object:
     """A comparable cell: None, bool, int, float, or text (dates and instants as ISO text)."""
-    if _is_null(value):
+    if is_null(value):
         return None
     if isinstance(value, bool | np.bool_):
         return bool(value)
