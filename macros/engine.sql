@@ -238,15 +238,22 @@
 {%- endmacro %}
 
 {#- The naive wall-clock timestamp in IANA zone `tz` of the UTC instant `ts`. -#}
-{% macro finops_utc_to_local(ts, tz) -%}
-    {{ return(adapter.dispatch('finops_utc_to_local', 'kube_finops')(ts, tz)) }}
+{#- A UTC instant as the naive local time of `tz`. fixed_offset_seconds (the zone's one offset over
+    the whole window, or none) lets DuckDB add it as plain arithmetic instead of a per-row
+    time-zone lookup; Spark's from_utc_timestamp needs no such help. -#}
+{% macro finops_utc_to_local(ts, tz, fixed_offset_seconds=none) -%}
+    {{ return(adapter.dispatch('finops_utc_to_local', 'kube_finops')(ts, tz, fixed_offset_seconds)) }}
 {%- endmacro %}
 
-{% macro default__finops_utc_to_local(ts, tz) -%}
-    timezone('{{ tz }}', {{ ts }})
+{% macro default__finops_utc_to_local(ts, tz, fixed_offset_seconds=none) -%}
+    {%- if fixed_offset_seconds is not none -%}
+        make_timestamp(epoch_us({{ ts }}) + {{ fixed_offset_seconds * 1000000 }})
+    {%- else -%}
+        timezone('{{ tz }}', {{ ts }})
+    {%- endif -%}
 {%- endmacro %}
 
-{% macro spark__finops_utc_to_local(ts, tz) -%}
+{% macro spark__finops_utc_to_local(ts, tz, fixed_offset_seconds=none) -%}
     from_utc_timestamp({{ ts }}, '{{ tz }}')
 {%- endmacro %}
 

@@ -101,13 +101,7 @@
     windows that cross a DST change fall back to timezone(). -#}
 {% macro to_report_local(ts) -%}
     {%- set w = finops_window() -%}
-    {%- if target.type == 'spark' -%}
-        {{ finops_utc_to_local(ts, w.timezone) }}
-    {%- elif w.fixed_offset_seconds is not none -%}
-        make_timestamp(epoch_us({{ ts }}) + {{ w.fixed_offset_seconds * 1000000 }})
-    {%- else -%}
-        {{ finops_utc_to_local(ts, w.timezone) }}
-    {%- endif -%}
+    {{ finops_utc_to_local(ts, w.timezone, w.fixed_offset_seconds) }}
 {%- endmacro %}
 
 {% macro finops_check_vars() -%}
