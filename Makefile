@@ -96,10 +96,10 @@ format: setup ## apply black, ruff fixes and sqlfluff fixes
 clean: ## remove build output (keeps the virtualenv)
 	rm -rf target logs data/finops.duckdb data/duckdb_tmp $(SPARK_STATE_DIR)
 
-# --------------------------------------------------------------------------- extraction (SPEC §12)
+# --------------------------------------------------------------------------- extraction
 # make extract START=2026-07-01T00 END=2026-07-01T02 PROMETHEUS_URL=http://prometheus:9090
 # (UTC hours, END exclusive; without START/END: the last complete hour). Other options come from
-# environment variables (see README "Extracting from Prometheus") or EXTRACT_ARGS.
+# environment variables (see docs/extract.md) or EXTRACT_ARGS.
 EXTRACT_ARGS ?=
 EXTRACT_WINDOW = $(if $(START),--start $(START)) $(if $(END),--end $(END))
 
@@ -124,7 +124,7 @@ setup-services: ## install Debian's prometheus/promtool (test services) when mis
 bench-extract: setup setup-services ## extraction throughput: 500 containers x 2 h from a real Prometheus
 	PYTHONPATH=$(CURDIR)/scripts:$(CURDIR)/tests/python $(BIN)/python tests/python/bench_extract.py
 
-# --------------------------------------------------------------------------- cost export and power calibration (SPEC §9)
+# --------------------------------------------------------------------------- cost export and power calibration
 # make export-focus START=2026-07-01 END=2026-07-07   -> $(EXPORT_DIR)/focus_cost_<START>_<END>.{parquet,csv}
 # make calibrate-power MEASUREMENTS=nodes.csv CLUSTER_TYPE=COMPUTE   -> seeds/power_model_coefficients.csv
 EXPORT_DIR ?= data/export
@@ -140,7 +140,7 @@ calibrate-power: setup ## fit idle/dynamic watts per core from MEASUREMENTS (cpu
 	@test -n "$(MEASUREMENTS)" || { echo "error: set MEASUREMENTS=<csv with cpu_utilisation,node_watts,cores>" >&2; exit 2; }
 	$(BIN)/python -m kube_finops.calibrate_power --input $(MEASUREMENTS) --cluster-type '$(CLUSTER_TYPE)'
 
-# ---------------------------------------------------------------- reports (SPEC §10-§11)
+# ---------------------------------------------------------------- reports
 REPORT_DIR ?= data/reports
 MARTS_EXPORT_DIR ?= data/export/marts
 # SKIP_BUILD=1: report from the marts as they are (the reporting tables must hold START..END)
@@ -176,7 +176,7 @@ bench-report: setup setup-fonts ## time the workbook writer for 45k containers x
 # make bench SCALE=1m|10m|fleet   ours vs the users' Polars step2 vs the DuckDB floor on one day
 # make bench-incremental          day 8 after 7 days of history vs the same day built alone
 # Results: stdout and data/bench/{results-SCALE,incremental-SCALE}.{md,json}. BENCH_ROUNDS (3),
-# BENCH_PEERS_DIR (../shared/bench), BENCH_DUCKDB_MEMORY_LIMIT (3GB), BENCH_NOTE: see --help.
+# BENCH_PEERS_DIR (folder of the users' step2 and floor scripts), BENCH_DUCKDB_MEMORY_LIMIT (3GB), BENCH_NOTE: see --help.
 SCALE ?= 10m
 BENCH_STAMP := $(VENV)/.bench-$(shell cat requirements-bench.txt | sha1sum | cut -c1-12)
 
