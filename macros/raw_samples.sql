@@ -6,6 +6,11 @@
     timestamp files, and to know which optional columns exist at all. -#}
 
 
+{#- The lake contract's column lists (kube_finops.lake.contract; a pytest keeps them equal). -#}
+{% macro raw_required_columns() -%}
+    {{ return(['timestamp', 'namespace', 'pod', 'container']) }}
+{%- endmacro %}
+
 {% macro raw_metric_columns() -%}
     {{ return(['cpu_request', 'cpu_limit', 'cpu_usage', 'cpu_throttled', 'mem_request', 'mem_limit',
                'mem_usage', 'mem_rss', 'oom_event', 'pv_capacity', 'pv_used', 'energy_joules']) }}
@@ -102,11 +107,11 @@
     {%- endfor -%}
     {%- for f in files -%}
         {%- set missing = [] -%}
-        {%- for c in ['timestamp', 'namespace', 'pod', 'container'] -%}
+        {%- for c in raw_required_columns() -%}
             {%- if c not in facts[f]['columns'] -%}{%- do missing.append(c) -%}{%- endif -%}
         {%- endfor -%}
         {%- if missing -%}
-            {{ finops_fail("raw file " ~ f ~ " lacks required column(s) " ~ (missing | join(', ')) ~ " (SPEC §3: timestamp, namespace, pod, container)") }}
+            {{ finops_fail("raw file " ~ f ~ " lacks required column(s) " ~ (missing | join(', ')) ~ " (required: " ~ (raw_required_columns() | join(', ')) ~ ")") }}
         {%- endif -%}
     {%- endfor -%}
     {{ return(facts) }}
@@ -229,11 +234,11 @@
         {%- do types.update({row[0]: row[1]}) -%}
     {%- endfor -%}
     {%- set missing = [] -%}
-    {%- for c in ['timestamp', 'namespace', 'pod', 'container'] -%}
+    {%- for c in raw_required_columns() -%}
         {%- if c not in types -%}{%- do missing.append(c) -%}{%- endif -%}
     {%- endfor -%}
     {%- if missing -%}
-        {{ finops_fail("raw files under " ~ (var('raw_glob') or var('raw_path')) ~ " lack required column(s) " ~ (missing | join(', ')) ~ " (SPEC §3: timestamp, namespace, pod, container)") }}
+        {{ finops_fail("raw files under " ~ (var('raw_glob') or var('raw_path')) ~ " lack required column(s) " ~ (missing | join(', ')) ~ " (required: " ~ (raw_required_columns() | join(', ')) ~ ")") }}
     {%- endif -%}
     {%- set naive = types['timestamp'] == 'timestamp_ntz' -%}
     {{ log("kube-finops: reading " ~ (files | length) ~ " raw file(s) for " ~ w.start_date ~ " .. " ~ w.end_date ~ (" (naive timestamps read as " ~ w.naive_timezone ~ ")" if naive else ""), info=true) }}
