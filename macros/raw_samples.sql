@@ -86,6 +86,41 @@
     {{ return(run_query(listing).columns[0].values() | list) }}
 {%- endmacro %}
 
+{#- A local lake folder named by a var (raw_path) must exist: a typo would otherwise list no file and
+    build empty marts, indistinguishable from a quiet day. Only called when no file was listed, so a
+    normal run pays nothing. URIs (s3://...) and paths holding glob characters are not checked. -#}
+{% macro finops_require_local_folder(var_name) -%}
+    {%- set path = (var(var_name) | string).rstrip('/') -%}
+    {%- set name = path.split('/')[-1] -%}
+    {%- if '://' in path or name in ('', '.', '..') or modules.re.search('[*?\\[]', path) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if not finops_folder_exists(path) -%}
+        {{ finops_fail("var " ~ var_name ~ "='" ~ var(var_name) ~ "' is not an existing folder (check the path; a folder without files for the window builds an empty day)") }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro finops_folder_exists(path) -%}
+    {{ return(adapter.dispatch('finops_folder_exists', 'kube_finops')(path)) }}
+{%- endmacro %}
+
+{#- DuckDB's glob() lists folders only for a pattern ending in '/': `<path>*/` lists the folder
+    itself (when it exists) and its siblings whose name starts with the same text. -#}
+{% macro duckdb__finops_folder_exists(path) -%}
+    {%- set name = path.split('/')[-1] -%}
+    {%- set found = run_query("select file from glob(" ~ sql_string(path ~ '*/') ~ ")").columns[0].values() -%}
+    {%- for f in found -%}
+        {%- if f.rstrip('/').split('/')[-1] == name -%}{{ return(true) }}{%- endif -%}
+    {%- endfor -%}
+    {{ return(false) }}
+{%- endmacro %}
+
+{#- Spark: listing a missing folder already fails the run (Spark's PATH_NOT_FOUND names the path),
+    so by the time this is asked the folder exists. -#}
+{% macro spark__finops_folder_exists(path) -%}
+    {{ return(true) }}
+{%- endmacro %}
+
 {#- Per-file footer facts: {path: {'columns': set, 'naive_ts': bool}}; fails on a missing identity column. -#}
 {% macro raw_file_schemas(files) -%}
     {%- set schema_sql -%}
@@ -180,6 +215,7 @@
     {%- set w = finops_window() -%}
     {%- set files = raw_window_files(w) -%}
     {%- if files | length == 0 -%}
+        {%- if not var('raw_glob') -%}{{ finops_require_local_folder('raw_path') }}{%- endif -%}
         {{ log("kube-finops: no raw files for " ~ w.start_date ~ " .. " ~ w.end_date ~ " under " ~ (var('raw_glob') or var('raw_path')) ~ ": the marts get no rows for this window", info=true) }}
         {{ return(raw_empty_relation()) }}
     {%- endif -%}
@@ -215,6 +251,7 @@
     {%- set w = finops_window() -%}
     {%- set files = raw_window_files(w) -%}
     {%- if files | length == 0 -%}
+        {%- if not var('raw_glob') -%}{{ finops_require_local_folder('raw_path') }}{%- endif -%}
         {{ log("kube-finops: no raw files for " ~ w.start_date ~ " .. " ~ w.end_date ~ " under " ~ (var('raw_glob') or var('raw_path')) ~ ": the marts get no rows for this window", info=true) }}
         {{ return(spark__raw_empty_relation()) }}
     {%- endif -%}
