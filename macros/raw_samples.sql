@@ -86,13 +86,14 @@
     {{ return(run_query(listing).columns[0].values() | list) }}
 {%- endmacro %}
 
-{#- A local lake folder named by a var (raw_path) must exist: a typo would otherwise list no file and
-    build empty marts, indistinguishable from a quiet day. Only called when no file was listed, so a
-    normal run pays nothing. URIs (s3://...) and paths holding glob characters are not checked. -#}
+{#- A local lake folder named by a var (raw_path) must exist when models are built: a typo would
+    otherwise list no file and build empty marts, indistinguishable from a quiet day. Only called
+    when no file was listed, so a normal run pays nothing. Not checked: other commands (compile,
+    docs, the SQL linter's compile), URIs (s3://...) and paths holding glob characters. -#}
 {% macro finops_require_local_folder(var_name) -%}
     {%- set path = (var(var_name) | string).rstrip('/') -%}
     {%- set name = path.split('/')[-1] -%}
-    {%- if '://' in path or name in ('', '.', '..') or modules.re.search('[*?\\[]', path) -%}
+    {%- if flags.WHICH not in ('build', 'run') or '://' in path or name in ('', '.', '..') or modules.re.search('[*?\\[]', path) -%}
         {{ return(none) }}
     {%- endif -%}
     {%- if not finops_folder_exists(path) -%}
