@@ -20,6 +20,12 @@ export SPARK_STATE_DIR ?= data/spark
 
 LAKE_DIR ?= data/lake
 RAW_PATH ?= $(LAKE_DIR)/raw
+# User values never go through YAML or unquoted shell words: dbt gets the lake path from the
+# environment (dbt_project.yml reads FINOPS_RAW_PATH), Python gets arguments quoted with $(call q,...),
+# so a path such as "data/it's lake" works.
+export FINOPS_RAW_PATH := $(RAW_PATH)
+# q: one shell word holding the value as it is ('it'\''s' for it's)
+q = '$(subst ','\'',$(1))'
 # window (inclusive report-timezone dates); empty = the dbt default (yesterday)
 START ?=
 END ?=
@@ -27,10 +33,9 @@ DEMO_START ?= 2026-07-01
 DEMO_DAYS ?= 7
 # days of history before DEMO_START that the demo builds first (trend bands, dormant namespaces)
 DEMO_HISTORY_DAYS ?= 14
-DBT_VARS = {raw_path: '$(RAW_PATH)'}
 # The window goes to dbt as FINOPS_START_DATE / FINOPS_END_DATE (read at execution time), not as
 # --vars: a changed --vars makes dbt re-parse the whole project (4-8 s) on every daily run.
-DBT_WINDOW_ENV = FINOPS_START_DATE='$(START)' FINOPS_END_DATE='$(END)'
+DBT_WINDOW_ENV = FINOPS_START_DATE=$(call q,$(START)) FINOPS_END_DATE=$(call q,$(END))
 # `make build` skips the dbt unit tests (fixed inputs, nothing to do with the window's data: about
 # 3 s a run); `make test` runs them (pytest's dbt builds) and `make test-dbt` runs them alone.
 DBT_BUILD_ARGS ?= --exclude-resource-type unit_test
@@ -43,7 +48,7 @@ help: ## list the commands
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(BIN)/python -m kube_finops.install_extensions --dir $(FINOPS_DUCKDB_EXTENSION_DIR)
+	$(BIN)/python -m kube_finops.install_extensions --dir $(call q,$(FINOPS_DUCKDB_EXTENSION_DIR))
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -55,18 +60,18 @@ setup: $(STAMP) .dbt/profiles.yml ## virtualenv with the pinned packages (idempo
 	@mkdir -p data/duckdb_tmp
 
 sample-data: setup ## write DEMO_HISTORY_DAYS + DEMO_DAYS days of sample raw data into LAKE_DIR
-	$(BIN)/python -m kube_finops.sample_data --lake $(LAKE_DIR) --start-date $(DEMO_HISTORY_START) \
+	$(BIN)/python -m kube_finops.sample_data --lake $(call q,$(LAKE_DIR)) --start-date $(DEMO_HISTORY_START) \
 	  --days $$(( $(DEMO_HISTORY_DAYS) + $(DEMO_DAYS) )) --overwrite
 
 SPARK_EXCLUDE = $(if $(filter spark,$(TARGET)), --exclude tag:duckdb_only)
 
 build: setup ## dbt build for START..END (inclusive) on RAW_PATH (TARGET=spark: on Apache Spark)
-	$(if $(filter spark,$(TARGET)),@mkdir -p $(SPARK_STATE_DIR))
-	$(DBT_WINDOW_ENV) $(BIN)/dbt build $(DBT_BUILD_ARGS) --vars "$(DBT_VARS)"$(SPARK_EXCLUDE)
+	$(if $(filter spark,$(TARGET)),@mkdir -p $(call q,$(SPARK_STATE_DIR)))
+	$(DBT_WINDOW_ENV) $(BIN)/dbt build $(DBT_BUILD_ARGS)$(SPARK_EXCLUDE)
 
 test-dbt: setup ## the dbt unit tests (fixed inputs; `make build` skips them)
-	$(if $(filter spark,$(TARGET)),@mkdir -p $(SPARK_STATE_DIR))
-	$(BIN)/dbt test --select "test_type:unit" --vars "$(DBT_VARS)"$(SPARK_EXCLUDE)
+	$(if $(filter spark,$(TARGET)),@mkdir -p $(call q,$(SPARK_STATE_DIR)))
+	$(BIN)/dbt test --select "test_type:unit"$(SPARK_EXCLUDE)
 
 DEMO_END := $(shell date -d "$(DEMO_START) + $$(( $(DEMO_DAYS) - 1 )) days" +%F)
 DEMO_HISTORY_START := $(shell date -d "$(DEMO_START) - $(DEMO_HISTORY_DAYS) days" +%F)
@@ -76,7 +81,7 @@ demo: ## set up, generate 14 + 7 days of sample data, build history then the wee
 	$(MAKE) sample-data
 	$(if $(filter-out 0,$(DEMO_HISTORY_DAYS)),$(MAKE) build START=$(DEMO_HISTORY_START) END=$(DEMO_HISTORY_END))
 	$(MAKE) build START=$(DEMO_START) END=$(DEMO_END)
-	$(BIN)/python -m kube_finops.summary --duckdb $(FINOPS_DUCKDB_PATH) --start $(DEMO_START) --end $(DEMO_END)
+	$(BIN)/python -m kube_finops.summary --duckdb $(call q,$(FINOPS_DUCKDB_PATH)) --start $(DEMO_START) --end $(DEMO_END)
 	$(MAKE) report START=$(DEMO_START) END=$(DEMO_END) SKIP_BUILD=1
 
 test: setup setup-services setup-report setup-java setup-gnu-time ## everything CI runs: lint, pytest (incl. the dbt project on fixtures), dbt build + tests
@@ -94,22 +99,22 @@ format: setup ## apply black, ruff fixes and sqlfluff fixes
 	$(BIN)/sqlfluff fix models tests macros
 
 clean: ## remove build output (keeps the virtualenv)
-	rm -rf target logs data/finops.duckdb data/duckdb_tmp $(SPARK_STATE_DIR)
+	rm -rf target logs data/finops.duckdb data/duckdb_tmp $(call q,$(SPARK_STATE_DIR))
 
 # --------------------------------------------------------------------------- extraction
 # make extract START=2026-07-01T00 END=2026-07-01T02 PROMETHEUS_URL=http://prometheus:9090
 # (UTC hours, END exclusive; without START/END: the last complete hour). Other options come from
 # environment variables (see docs/extract.md) or EXTRACT_ARGS.
 EXTRACT_ARGS ?=
-EXTRACT_WINDOW = $(if $(START),--start $(START)) $(if $(END),--end $(END))
+EXTRACT_WINDOW = $(if $(START),--start $(call q,$(START))) $(if $(END),--end $(call q,$(END)))
 
 .PHONY: extract extract-check setup-services setup-java bench-extract
 
 extract: setup ## Prometheus -> hourly Parquet in LAKE_DIR (and S3 when S3_BUCKET is set)
-	$(BIN)/python -m kube_finops.extract $(EXTRACT_WINDOW) --lake $(LAKE_DIR) $(if $(PROMETHEUS_URL),--prometheus-url $(PROMETHEUS_URL)) $(EXTRACT_ARGS)
+	$(BIN)/python -m kube_finops.extract $(EXTRACT_WINDOW) --lake $(call q,$(LAKE_DIR)) $(if $(PROMETHEUS_URL),--prometheus-url $(call q,$(PROMETHEUS_URL))) $(EXTRACT_ARGS)
 
 extract-check: setup ## metric coverage for START..END: present/absent and series per metric
-	$(BIN)/python -m kube_finops.extract --check $(EXTRACT_WINDOW) $(if $(PROMETHEUS_URL),--prometheus-url $(PROMETHEUS_URL)) $(EXTRACT_ARGS)
+	$(BIN)/python -m kube_finops.extract --check $(EXTRACT_WINDOW) $(if $(PROMETHEUS_URL),--prometheus-url $(call q,$(PROMETHEUS_URL))) $(EXTRACT_ARGS)
 
 setup-java: ## a Java runtime for the Spark target and its parity test (apt openjdk-17-jre-headless when missing)
 	@if ! command -v java >/dev/null; then \
@@ -122,7 +127,7 @@ setup-services: ## install Debian's prometheus/promtool (test services) when mis
 	fi
 
 bench-extract: setup setup-services ## extraction throughput: 500 containers x 2 h from a real Prometheus
-	PYTHONPATH=$(CURDIR)/scripts:$(CURDIR)/tests/python $(BIN)/python tests/python/bench_extract.py
+	PYTHONPATH=$(call q,$(CURDIR)/scripts:$(CURDIR)/tests/python) $(BIN)/python tests/python/bench_extract.py
 
 # --------------------------------------------------------------------------- cost export and power calibration
 # make export-focus START=2026-07-01 END=2026-07-07   -> $(EXPORT_DIR)/focus_cost_<START>_<END>.{parquet,csv}
@@ -134,11 +139,11 @@ CLUSTER_TYPE ?= *
 .PHONY: export-focus calibrate-power
 
 export-focus: setup ## FOCUS-shaped showback (marts.focus_cost_daily) for START..END to Parquet and CSV
-	$(BIN)/python -m kube_finops.export_focus --duckdb $(FINOPS_DUCKDB_PATH) --out-dir $(EXPORT_DIR) $(if $(START),--start $(START)) $(if $(END),--end $(END))
+	$(BIN)/python -m kube_finops.export_focus --duckdb $(call q,$(FINOPS_DUCKDB_PATH)) --out-dir $(call q,$(EXPORT_DIR)) $(if $(START),--start $(call q,$(START))) $(if $(END),--end $(call q,$(END)))
 
 calibrate-power: setup ## fit idle/dynamic watts per core from MEASUREMENTS (cpu_utilisation,node_watts,cores)
-	@test -n "$(MEASUREMENTS)" || { echo "error: set MEASUREMENTS=<csv with cpu_utilisation,node_watts,cores>" >&2; exit 2; }
-	$(BIN)/python -m kube_finops.calibrate_power --input $(MEASUREMENTS) --cluster-type '$(CLUSTER_TYPE)'
+	@test -n $(call q,$(MEASUREMENTS)) || { echo "error: set MEASUREMENTS=<csv with cpu_utilisation,node_watts,cores>" >&2; exit 2; }
+	$(BIN)/python -m kube_finops.calibrate_power --input $(call q,$(MEASUREMENTS)) --cluster-type $(call q,$(CLUSTER_TYPE))
 
 # ---------------------------------------------------------------- reports
 REPORT_DIR ?= data/reports
@@ -162,12 +167,12 @@ setup-report: ## LibreOffice, poppler and fonts-noto-cjk for the report tests (a
 	else $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends $(REPORT_APT_PACKAGES); fi
 
 report: setup setup-fonts ## charts + workbook + digest per cluster for START..END into REPORT_DIR (SKIP_BUILD=1 reuses the marts)
-	$(if $(SKIP_BUILD),,$(MAKE) build START=$(START) END=$(END) RAW_PATH=$(RAW_PATH))
-	$(BIN)/python -m kube_finops.report --duckdb $(FINOPS_DUCKDB_PATH) --out $(REPORT_DIR) \
-	  $(if $(START),--start $(START)) $(if $(END),--end $(END))
+	$(if $(SKIP_BUILD),,$(MAKE) build START=$(call q,$(START)) END=$(call q,$(END)) RAW_PATH=$(call q,$(RAW_PATH)))
+	$(BIN)/python -m kube_finops.report --duckdb $(call q,$(FINOPS_DUCKDB_PATH)) --out $(call q,$(REPORT_DIR)) \
+	  $(if $(START),--start $(call q,$(START))) $(if $(END),--end $(call q,$(END)))
 
 export: setup ## every mart as Parquet by cluster and date into MARTS_EXPORT_DIR (S3 merged/ with EXPORT_S3_BUCKET)
-	$(BIN)/python -m kube_finops.report.export --duckdb $(FINOPS_DUCKDB_PATH) --out $(MARTS_EXPORT_DIR)
+	$(BIN)/python -m kube_finops.report.export --duckdb $(call q,$(FINOPS_DUCKDB_PATH)) --out $(call q,$(MARTS_EXPORT_DIR))
 
 bench-report: setup setup-fonts ## time the workbook writer for 45k containers x 7 days (budget 60 s)
 	$(BIN)/python -m kube_finops.report.bench
@@ -193,7 +198,7 @@ setup-gnu-time: ## GNU time, the bench harness's peak-RSS meter (apt time, when 
 setup-bench: setup setup-gnu-time $(BENCH_STAMP) ## polars (requirements-bench.txt) and GNU time for make bench
 
 bench: setup-bench setup-fonts ## time make build vs the users' step2 vs the floor on one day (SCALE=1m|10m|fleet)
-	$(BIN)/python -m kube_finops.bench compare --scale $(SCALE)
+	$(BIN)/python -m kube_finops.bench compare --scale $(call q,$(SCALE))
 
 bench-incremental: setup-bench ## day 8 after 7 days of history vs a one-day build (SCALE, default 10m)
-	$(BIN)/python -m kube_finops.bench incremental --scale $(SCALE)
+	$(BIN)/python -m kube_finops.bench incremental --scale $(call q,$(SCALE))

@@ -6,6 +6,11 @@
     timestamp files, and to know which optional columns exist at all. -#}
 
 
+{#- The lake contract's column lists (kube_finops.lake.contract; a pytest keeps them equal). -#}
+{% macro raw_required_columns() -%}
+    {{ return(['timestamp', 'namespace', 'pod', 'container']) }}
+{%- endmacro %}
+
 {% macro raw_metric_columns() -%}
     {{ return(['cpu_request', 'cpu_limit', 'cpu_usage', 'cpu_throttled', 'mem_request', 'mem_limit',
                'mem_usage', 'mem_rss', 'oom_event', 'pv_capacity', 'pv_used', 'energy_joules']) }}
@@ -81,6 +86,42 @@
     {{ return(run_query(listing).columns[0].values() | list) }}
 {%- endmacro %}
 
+{#- A local lake folder named by a var (raw_path) must exist when models are built: a typo would
+    otherwise list no file and build empty marts, indistinguishable from a quiet day. Only called
+    when no file was listed, so a normal run pays nothing. Not checked: other commands (compile,
+    docs, the SQL linter's compile), URIs (s3://...) and paths holding glob characters. -#}
+{% macro finops_require_local_folder(var_name) -%}
+    {%- set path = (var(var_name) | string).rstrip('/') -%}
+    {%- set name = path.split('/')[-1] -%}
+    {%- if flags.WHICH not in ('build', 'run') or '://' in path or name in ('', '.', '..') or modules.re.search('[*?\\[]', path) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if not finops_folder_exists(path) -%}
+        {{ finops_fail("var " ~ var_name ~ "='" ~ var(var_name) ~ "' is not an existing folder (check the path; a folder without files for the window builds an empty day)") }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro finops_folder_exists(path) -%}
+    {{ return(adapter.dispatch('finops_folder_exists', 'kube_finops')(path)) }}
+{%- endmacro %}
+
+{#- DuckDB's glob() lists folders only for a pattern ending in '/': `<path>*/` lists the folder
+    itself (when it exists) and its siblings whose name starts with the same text. -#}
+{% macro duckdb__finops_folder_exists(path) -%}
+    {%- set name = path.split('/')[-1] -%}
+    {%- set found = run_query("select file from glob(" ~ sql_string(path ~ '*/') ~ ")").columns[0].values() -%}
+    {%- for f in found -%}
+        {%- if f.rstrip('/').split('/')[-1] == name -%}{{ return(true) }}{%- endif -%}
+    {%- endfor -%}
+    {{ return(false) }}
+{%- endmacro %}
+
+{#- Spark: listing a missing folder already fails the run (Spark's PATH_NOT_FOUND names the path),
+    so by the time this is asked the folder exists. -#}
+{% macro spark__finops_folder_exists(path) -%}
+    {{ return(true) }}
+{%- endmacro %}
+
 {#- Per-file footer facts: {path: {'columns': set, 'naive_ts': bool}}; fails on a missing identity column. -#}
 {% macro raw_file_schemas(files) -%}
     {%- set schema_sql -%}
@@ -102,11 +143,11 @@
     {%- endfor -%}
     {%- for f in files -%}
         {%- set missing = [] -%}
-        {%- for c in ['timestamp', 'namespace', 'pod', 'container'] -%}
+        {%- for c in raw_required_columns() -%}
             {%- if c not in facts[f]['columns'] -%}{%- do missing.append(c) -%}{%- endif -%}
         {%- endfor -%}
         {%- if missing -%}
-            {{ finops_fail("raw file " ~ f ~ " lacks required column(s) " ~ (missing | join(', ')) ~ " (SPEC §3: timestamp, namespace, pod, container)") }}
+            {{ finops_fail("raw file " ~ f ~ " lacks required column(s) " ~ (missing | join(', ')) ~ " (required: " ~ (raw_required_columns() | join(', ')) ~ ")") }}
         {%- endif -%}
     {%- endfor -%}
     {{ return(facts) }}
@@ -175,6 +216,7 @@
     {%- set w = finops_window() -%}
     {%- set files = raw_window_files(w) -%}
     {%- if files | length == 0 -%}
+        {%- if not var('raw_glob') -%}{{ finops_require_local_folder('raw_path') }}{%- endif -%}
         {{ log("kube-finops: no raw files for " ~ w.start_date ~ " .. " ~ w.end_date ~ " under " ~ (var('raw_glob') or var('raw_path')) ~ ": the marts get no rows for this window", info=true) }}
         {{ return(raw_empty_relation()) }}
     {%- endif -%}
@@ -210,6 +252,7 @@
     {%- set w = finops_window() -%}
     {%- set files = raw_window_files(w) -%}
     {%- if files | length == 0 -%}
+        {%- if not var('raw_glob') -%}{{ finops_require_local_folder('raw_path') }}{%- endif -%}
         {{ log("kube-finops: no raw files for " ~ w.start_date ~ " .. " ~ w.end_date ~ " under " ~ (var('raw_glob') or var('raw_path')) ~ ": the marts get no rows for this window", info=true) }}
         {{ return(spark__raw_empty_relation()) }}
     {%- endif -%}
@@ -229,11 +272,11 @@
         {%- do types.update({row[0]: row[1]}) -%}
     {%- endfor -%}
     {%- set missing = [] -%}
-    {%- for c in ['timestamp', 'namespace', 'pod', 'container'] -%}
+    {%- for c in raw_required_columns() -%}
         {%- if c not in types -%}{%- do missing.append(c) -%}{%- endif -%}
     {%- endfor -%}
     {%- if missing -%}
-        {{ finops_fail("raw files under " ~ (var('raw_glob') or var('raw_path')) ~ " lack required column(s) " ~ (missing | join(', ')) ~ " (SPEC §3: timestamp, namespace, pod, container)") }}
+        {{ finops_fail("raw files under " ~ (var('raw_glob') or var('raw_path')) ~ " lack required column(s) " ~ (missing | join(', ')) ~ " (required: " ~ (raw_required_columns() | join(', ')) ~ ")") }}
     {%- endif -%}
     {%- set naive = types['timestamp'] == 'timestamp_ntz' -%}
     {{ log("kube-finops: reading " ~ (files | length) ~ " raw file(s) for " ~ w.start_date ~ " .. " ~ w.end_date ~ (" (naive timestamps read as " ~ w.naive_timezone ~ ")" if naive else ""), info=true) }}

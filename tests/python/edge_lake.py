@@ -37,6 +37,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from kube_finops.lake.contract import METRIC_COLUMNS
 
 EDGE_START = date(2026, 7, 1)
 EDGE_END = date(2026, 7, 2)
@@ -48,20 +49,6 @@ Value = float | None
 MetricSpec = Value | Callable[[int], Value]
 
 STRING_COLUMNS = ("cluster", "node", "namespace", "pod", "container")
-METRIC_COLUMNS = (
-    "cpu_request",
-    "cpu_limit",
-    "cpu_usage",
-    "cpu_throttled",
-    "mem_request",
-    "mem_limit",
-    "mem_usage",
-    "mem_rss",
-    "oom_event",
-    "pv_capacity",
-    "pv_used",
-    "energy_joules",
-)
 ALL_COLUMNS = ("timestamp", *STRING_COLUMNS, *METRIC_COLUMNS)
 
 

@@ -34,6 +34,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from kube_finops.extract import cli
+from kube_finops.lake.contract import FILE_NAME, hour_dir
 from services import require_service
 
 PROMETHEUS = shutil.which("prometheus") or "/usr/bin/prometheus"
@@ -623,7 +624,7 @@ def extract(
 
 
 def hour_file(lake: Path, hour: int) -> Path:
-    return lake / "raw" / "dt=2026-07-01" / f"hour={hour:02d}" / "part-0000.parquet"
+    return hour_dir(lake, datetime(2026, 7, 1, hour, tzinfo=UTC)) / FILE_NAME
 
 
 def hour_manifest(lake: Path, hour: int) -> Path:

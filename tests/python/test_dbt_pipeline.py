@@ -11,6 +11,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import DbtRun
+from kube_finops.lake.contract import partition
+from kube_finops.lake.writer import write_hour_file
 
 MARTS = [
     "daily_enriched",
@@ -47,11 +49,10 @@ def hour_table(hour_start: datetime, *, drop: tuple[str, ...] = ()) -> pa.Table:
 
 
 def write_hour(raw: Path, hour_start: datetime, table: pa.Table, name: str = "part-0000") -> Path:
-    folder = raw / f"dt={hour_start:%Y-%m-%d}" / f"hour={hour_start:%H}"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.parquet"
-    pq.write_table(table, path)
-    return path
+    """The table as it is (columns may be missing) in the hour's partition below raw_path."""
+    return write_hour_file(
+        raw / partition(hour_start), table, table.schema, name=f"{name}.parquet"
+    ).path
 
 
 def write_days(raw: Path, first_kst_day: date, days: int) -> None:

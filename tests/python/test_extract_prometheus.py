@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from kube_finops.sample_data import SCHEMA
+from kube_finops.lake.contract import RAW_SCHEMA
 from prometheus_fixture import (
     CLUSTER,
     T0S,
@@ -36,7 +36,7 @@ def lake(prometheus: PrometheusServer, tmp_path_factory: pytest.TempPathFactory)
 @pytest.fixture(scope="module")
 def frame(lake: Path) -> pd.DataFrame:
     tables = [pq.read_table(hour_file(lake, h)) for h in (0, 1)]
-    assert all(t.schema.equals(SCHEMA) for t in tables)
+    assert all(t.schema.equals(RAW_SCHEMA) for t in tables)
     df = pd.concat([t.to_pandas() for t in tables], ignore_index=True)
     df["minute"] = (df["timestamp"].astype("int64") // 10**6 - T0S) // 60
     return df

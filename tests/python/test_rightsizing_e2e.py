@@ -20,6 +20,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from conftest import DbtRun
+from kube_finops.lake.contract import partition
+from kube_finops.lake.writer import write_hour_file
 
 pytestmark = pytest.mark.slow
 
@@ -117,9 +119,7 @@ def write_lake(raw: Path) -> None:
         table = table.set_column(
             0, "timestamp", pa.array([r["timestamp"] for r in rows], pa.timestamp("us", tz="UTC"))
         )
-        folder = raw / f"dt={hour_start:%Y-%m-%d}" / f"hour={hour_start:%H}"
-        folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, folder / "part-0000.parquet")
+        write_hour_file(raw / partition(hour_start), table, table.schema)
 
 
 @pytest.fixture(scope="module")

@@ -14,42 +14,16 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from kube_finops.lake.contract import HOUR_FILES_GLOB, RAW_DIR, RAW_SCHEMA
 from kube_finops.sample_data import LakeSummary, generate_lake, main
 
 REPO = Path(__file__).resolve().parents[2]
 START = date(2026, 7, 1)
 SMALL = {"namespaces": 24, "pods_per_namespace": 3, "containers_per_pod": 2}
-EXPECTED_SCHEMA = pa.schema(
-    [
-        ("timestamp", pa.timestamp("us", tz="UTC")),
-        ("cluster", pa.string()),
-        ("node", pa.string()),
-        ("namespace", pa.string()),
-        ("pod", pa.string()),
-        ("container", pa.string()),
-    ]
-    + [
-        (name, pa.float64())
-        for name in (
-            "cpu_request",
-            "cpu_limit",
-            "cpu_usage",
-            "cpu_throttled",
-            "mem_request",
-            "mem_limit",
-            "mem_usage",
-            "mem_rss",
-            "oom_event",
-            "pv_capacity",
-            "pv_used",
-            "energy_joules",
-        )
-    ]
-)
 
 
 def hour_files(lake: Path) -> list[Path]:
-    return sorted((lake / "raw").glob("dt=*/hour=*/*.parquet"))
+    return sorted((lake / RAW_DIR).glob(HOUR_FILES_GLOB))
 
 
 def read_lake(lake: Path) -> pa.Table:
@@ -89,7 +63,7 @@ def test_one_file_per_utc_hour_of_the_kst_day(lake: Path) -> None:
 
 def test_schema_is_exactly_the_contract(lake: Path) -> None:
     for path in hour_files(lake):
-        assert pq.read_schema(path).remove_metadata() == EXPECTED_SCHEMA, path
+        assert pq.read_schema(path).remove_metadata() == RAW_SCHEMA, path
 
 
 def test_timestamps_are_minute_aligned_inside_the_file_hour(lake: Path) -> None:

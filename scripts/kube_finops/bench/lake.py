@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 
 from kube_finops.bench.errors import BenchError
+from kube_finops.lake.contract import HOUR_FILES_GLOB
 
 log = logging.getLogger("kube_finops.bench.lake")
 
@@ -103,7 +104,7 @@ def count_rows(raw: Path, first_day: date, last_day: date, timezone: str) -> int
             "select count(*) from read_parquet(?, hive_partitioning = true, union_by_name = true) "
             "where timestamp >= timezone(?, ?::timestamp) "
             "and timestamp < timezone(?, ?::timestamp)",
-            [str(raw / "dt=*" / "hour=*" / "*.parquet"), zone.key, start, zone.key, end],
+            [str(raw / HOUR_FILES_GLOB), zone.key, start, zone.key, end],
         ).fetchone()
     finally:
         con.close()

@@ -33,6 +33,7 @@ from kube_finops.bench.table import (
     ratio,
     summarize,
 )
+from kube_finops.lake.contract import RAW_DIR
 
 log = logging.getLogger("kube_finops.bench")
 
@@ -120,9 +121,11 @@ def our_build(raw: Path, start: date, end: date) -> list[str]:
 def warm_up_parse(settings: Settings, raw: Path, env: dict[str, str]) -> None:
     """Untimed `dbt parse` with the exact profile and vars of the timed builds: a daily run finds
     the partial-parse state its previous run left (a full re-parse happens only after the
-    project, profile or --vars change), so the timed runs start from that state too."""
+    project, profile, --vars or the env vars dbt_project.yml reads change), so the timed runs
+    start from that state too."""
     dbt = Path(sys.executable).parent / "dbt"
-    command = [str(dbt), "parse", "--vars", f"{{raw_path: '{raw}'}}"]
+    command = [str(dbt), "parse"]
+    env = {**env, "FINOPS_RAW_PATH": str(raw)}  # how make build hands RAW_PATH to dbt
     log.info("warm-up (untimed): %s with %s", " ".join(command), env["FINOPS_DUCKDB_PATH"])
     log_path = Path(env["DBT_LOG_PATH"]) / "warm-up.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -246,7 +249,7 @@ def compare(settings: Settings) -> Outcome:
     lake = settings.data_dir / f"lake-{settings.scale}"
     env = base_env(settings, settings.data_dir / f"{settings.scale}.duckdb")
     ensure_lake(lake, spec, cwd=settings.repo, env=env, progress=settings.progress)
-    raw = lake / "raw"
+    raw = lake / RAW_DIR
     rows = count_rows(raw, settings.day, settings.day, settings.timezone)
     log.info("%s: %s rows on %s", settings.scale, f"{rows:,}", settings.day)
     (settings.data_dir / "duckdb_tmp").mkdir(parents=True, exist_ok=True)
@@ -429,7 +432,7 @@ def incremental(settings: Settings, history_days: int) -> Outcome:
     alone_db = settings.data_dir / f"{settings.scale}-one-day.duckdb"
     env = base_env(settings, history_db)
     ensure_lake(lake, spec, cwd=settings.repo, env=env, progress=settings.progress)
-    raw = lake / "raw"
+    raw = lake / RAW_DIR
     rows = count_rows(raw, settings.day, settings.day, settings.timezone)
     history_rows = count_rows(raw, first, settings.day - timedelta(days=1), settings.timezone)
     (settings.data_dir / "duckdb_tmp").mkdir(parents=True, exist_ok=True)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kube_finops.extract.coverage import MetricCoverage, absent_required
-from kube_finops.sample_data import FILE_NAME
+from kube_finops.lake.contract import FILE_NAME
 
 MANIFEST_VERSION = 1
 

@@ -12,12 +12,11 @@ import pyarrow as pa
 
 from kube_finops.extract.client import Series
 from kube_finops.extract.queries import ANCHOR_COLUMNS, ColumnQuery, Level
-from kube_finops.sample_data import SCHEMA
+from kube_finops.lake.contract import METRIC_COLUMNS, RAW_SCHEMA, TIMESTAMP_TYPE
 
 log = logging.getLogger("kube_finops.extract.transform")
 
 MINUTES = 60
-METRIC_COLUMNS = tuple(f.name for f in SCHEMA if pa.types.is_floating(f.type))
 PodKey = tuple[str | None, str, str]  # cluster, namespace, pod
 ContainerKey = tuple[str | None, str, str, str]  # cluster, namespace, pod, container
 
@@ -163,7 +162,7 @@ def _assemble(
     k_idx, m_idx = np.nonzero(row_mask)
     arrays: dict[str, pa.Array] = {}
     micros = int(hour.timestamp()) * 1_000_000 + m_idx.astype(np.int64) * 60_000_000
-    arrays["timestamp"] = pa.array(micros, type=pa.int64()).cast(SCHEMA.field("timestamp").type)
+    arrays["timestamp"] = pa.array(micros, type=pa.int64()).cast(TIMESTAMP_TYPE)
     for position, name in enumerate(("cluster", "namespace", "pod", "container")):
         dictionary = pa.array([key[position] for key in keys], type=pa.string())
         arrays[name] = _take(dictionary, k_idx)
@@ -175,7 +174,7 @@ def _assemble(
             continue
         values, present = source
         arrays[column] = pa.array(values[k_idx, m_idx], mask=~present[k_idx, m_idx])
-    return pa.Table.from_arrays([arrays[f.name] for f in SCHEMA], schema=SCHEMA)
+    return pa.Table.from_arrays([arrays[f.name] for f in RAW_SCHEMA], schema=RAW_SCHEMA)
 
 
 def _take(dictionary: pa.Array, indices: np.ndarray) -> pa.Array:

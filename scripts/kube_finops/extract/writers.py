@@ -10,21 +10,21 @@ from typing import Any
 
 import boto3
 import pyarrow as pa
-import pyarrow.parquet as pq
 from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from kube_finops.extract.config import S3Target
 from kube_finops.extract.errors import UploadError
-from kube_finops.sample_data import DICTIONARY_COLUMNS, FILE_NAME, ROW_GROUP_ROWS, SCHEMA
+from kube_finops.lake.contract import FILE_NAME, RAW_DIR, RAW_SCHEMA, hour_dir, partition
+from kube_finops.lake.writer import write_hour_file
 
 MANIFEST_NAME = "_manifest.json"
 
 
 def hour_relpath(hour: datetime) -> str:
     """`raw/dt=YYYY-MM-DD/hour=HH` (UTC)."""
-    return f"raw/dt={hour:%Y-%m-%d}/hour={hour:%H}"
+    return f"{RAW_DIR}/{partition(hour)}"
 
 
 class LocalLake:
@@ -34,7 +34,7 @@ class LocalLake:
         self.root = root
 
     def folder(self, hour: datetime) -> Path:
-        return self.root / hour_relpath(hour)
+        return hour_dir(self.root, hour)
 
     def data_path(self, hour: datetime) -> Path:
         return self.folder(hour) / FILE_NAME
@@ -48,32 +48,11 @@ class LocalLake:
 
     def write(self, hour: datetime, table: pa.Table, manifest: dict[str, Any]) -> int:
         """Write the hour atomically; returns the data file's size in bytes."""
-        folder = self.folder(hour)
-        folder.mkdir(parents=True, exist_ok=True)
-        stale_manifest = self.manifest_path(hour)
-        stale_manifest.unlink(missing_ok=True)  # the hour is incomplete until the new one lands
-        tmp = folder / f".{FILE_NAME}.{os.getpid()}.tmp"
-        try:
-            with pq.ParquetWriter(
-                tmp, SCHEMA, compression="zstd", use_dictionary=DICTIONARY_COLUMNS
-            ) as writer:
-                writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
-            _fsync(tmp)
-            tmp.replace(self.data_path(hour))
-        finally:
-            tmp.unlink(missing_ok=True)
-        size = self.data_path(hour).stat().st_size
+        self.manifest_path(hour).unlink(missing_ok=True)  # incomplete until the new one lands
+        size = write_hour_file(self.folder(hour), table, RAW_SCHEMA).bytes
         manifest["file_bytes"] = size
         _atomic_text(self.manifest_path(hour), json.dumps(manifest, indent=2, sort_keys=True))
         return size
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _atomic_text(path: Path, text: str) -> None:

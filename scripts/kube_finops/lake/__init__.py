@@ -1,0 +1,1 @@
+"""The raw lake's contract (layout, columns, types, writer options) and its one hour-file writer."""
