@@ -58,8 +58,8 @@ namespace_energy as (
         {{ finops_sum('it_kwh') }} as it_kwh,
         {{ finops_sum('case when has_kepler then it_kwh else 0 end') }} as kepler_it_kwh,
         {{ finops_sum('case when has_kepler then 0 else it_kwh end') }} as model_it_kwh,
-        sum(case when has_kepler then 1 else 0 end) as kepler_container_cnt,
-        sum(case when has_kepler then 0 else 1 end) as model_container_cnt
+        cast(sum(case when has_kepler then 1 else 0 end) as bigint) as kepler_container_cnt,
+        cast(sum(case when has_kepler then 0 else 1 end) as bigint) as model_container_cnt
     from container_energy
     group by date, cluster_type, namespace
 

@@ -13,10 +13,10 @@ final as (
 
     select
         *,
-        row_number() over (
+        cast(row_number() over (
             partition by date, cluster_type
             order by cpu_waste_core_hours desc, namespace asc, pod asc, container asc, node asc
-        ) as waste_rank
+        ) as bigint) as waste_rank
     from container_days
     where
         status = 'Over-allocated'

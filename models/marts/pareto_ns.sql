@@ -31,10 +31,10 @@ ranked as (
     -- total exactly, so the last cumulative share is exactly 100
     select
         *,
-        row_number() over (
+        cast(row_number() over (
             partition by date, cluster_type
             order by total_waste_core_hours desc, namespace asc
-        ) as waste_rank,
+        ) as bigint) as waste_rank,
         sum(cast(total_waste_core_hours as decimal(38, 12))) over (
             partition by date, cluster_type
             order by total_waste_core_hours desc, namespace asc

@@ -1,6 +1,9 @@
-"""Print a per-cluster summary of the marts for a window: containers, CPU waste, OOM, violations.
+"""Print a per-cluster summary of the window's KPIs: containers, CPU waste, OOM, throttling,
+violations.
 
-Reads the DuckDB file the dbt build wrote (read-only). Used at the end of `make demo`.
+Reads reporting.rpt_cluster_kpis and reporting.rpt_window from the DuckDB file the dbt build wrote
+(read-only): dbt computes every number and owns every threshold, this only prints. Used at the
+end of `make demo`.
 """
 
 from __future__ import annotations
@@ -15,71 +18,72 @@ import duckdb
 
 log = logging.getLogger("kube_finops.summary")
 
-SUMMARY_SQL = """
-with
-
-containers as (
-
-    select
-        cluster_type,
-        count(distinct (namespace, pod, container)) as containers,
-        count(*) as container_days,
-        sum(cpu_waste_core_hours) as cpu_waste_core_hours,
-        count(distinct case when is_oom_killed then (namespace, pod, container) end)
-            as oom_containers
-    from marts.daily_enriched
-    where date between ? and ?
-    group by cluster_type
-
-),
-
-violations as (
-
-    select
-        cluster_type,
-        count(distinct (namespace, pod, container)) as violation_containers
-    from marts.gov_violations
-    where date between ? and ?
-    group by cluster_type
-
-)
-
+KPI_SQL = """
 select
-    containers.cluster_type,
-    containers.containers,
-    containers.container_days,
-    containers.cpu_waste_core_hours,
-    containers.oom_containers,
-    coalesce(violations.violation_containers, 0) as violation_containers
-from containers
-left join violations on containers.cluster_type = violations.cluster_type
-order by containers.cluster_type
+    cluster_type,
+    containers_observed,
+    container_days,
+    cpu_waste_ch,
+    oom_containers,
+    throttling_risk_containers,
+    spec_violation_containers
+from reporting.rpt_cluster_kpis
+order by cluster_type
 """
-
-HEADER = (
-    "cluster",
-    "containers",
-    "container-days",
-    "CPU waste core-h",
-    "OOM containers",
-    "violations",
+WINDOW_SQL = (
+    "select window_start_date, window_end_date, status_throttle_ratio from reporting.rpt_window"
 )
 
 
-def fetch_summary(db_path: Path, start: date, end: date) -> list[tuple]:
-    """Rows of (cluster, containers, container-days, CPU waste, OOM containers, violations)."""
+class SummaryError(Exception):
+    """A problem explained in one line."""
+
+
+def fetch_summary(
+    db_path: Path, start: date | None = None, end: date | None = None
+) -> tuple[tuple[date, date, float], list[tuple]]:
+    """The window (start, end, throttle ratio) and one KPI row per cluster. start/end, when
+    given, must be the window the reporting tables were built for."""
     if not db_path.is_file():
-        raise SystemExit(f"error: DuckDB file {db_path} does not exist: run `make build` first")
+        raise SummaryError(f"DuckDB file {db_path} does not exist: run `make build` first")
     with duckdb.connect(str(db_path), read_only=True) as con:
-        return con.execute(SUMMARY_SQL, [start, end, start, end]).fetchall()
+        try:
+            window = con.execute(WINDOW_SQL).fetchone()
+        except duckdb.CatalogException:
+            raise SummaryError(
+                f"{db_path} has no reporting.rpt_window: build the report tables first (make build)"
+            ) from None
+        if window is None:
+            raise SummaryError("reporting.rpt_window is empty")
+        if (start and start != window[0]) or (end and end != window[1]):
+            raise SummaryError(
+                f"the reporting tables hold the window {window[0]}..{window[1]}, not "
+                f"{start or window[0]}..{end or window[1]}: build that window first "
+                "(make build START=... END=...)"
+            )
+        return window, con.execute(KPI_SQL).fetchall()
 
 
-def render(rows: list[tuple]) -> str:
+def header(throttle_ratio: float) -> tuple[str, ...]:
+    return (
+        "cluster",
+        "containers",
+        "container-days",
+        "CPU waste core-h",
+        "OOM containers",
+        f"throttled >{100 * throttle_ratio:g}%",
+        "violations",
+    )
+
+
+def render(rows: list[tuple], throttle_ratio: float) -> str:
     """A plain-text table, numbers right-aligned, waste with one decimal."""
-    cells = [HEADER] + [
-        (r[0], f"{r[1]:,}", f"{r[2]:,}", f"{r[3]:,.1f}", f"{r[4]:,}", f"{r[5]:,}") for r in rows
+    head = header(throttle_ratio)
+    cells = [head] + [
+        (r[0], f"{r[1]:,}", f"{r[2]:,}", f"{r[3]:,.1f}", f"{r[4]:,}", f"{r[5]:,}", f"{r[6]:,}")
+        for r in rows
     ]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(HEADER))]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(head))]
     lines = []
     for n, row in enumerate(cells):
         first = row[0].ljust(widths[0])
@@ -90,19 +94,33 @@ def render(rows: list[tuple]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duckdb", type=Path, required=True, help="DuckDB file of the build")
-    parser.add_argument("--start", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
-    parser.add_argument("--end", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    parser.add_argument(
+        "--start", type=_iso_date, help="expected window start, YYYY-MM-DD (checked)"
+    )
+    parser.add_argument("--end", type=_iso_date, help="expected window end, YYYY-MM-DD (checked)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    rows = fetch_summary(args.duckdb, args.start, args.end)
+    try:
+        (start, end, throttle_ratio), rows = fetch_summary(args.duckdb, args.start, args.end)
+    except SummaryError as exc:
+        log.error("error: %s", exc)
+        return 2
     if not rows:
-        log.warning("no container-days in %s .. %s: the window has no data", args.start, args.end)
-    log.info("kube-finops summary %s .. %s", args.start, args.end)
-    sys.stdout.write(render(rows))
+        log.warning("no container-days in %s .. %s: the window has no data", start, end)
+    log.info("kube-finops summary %s .. %s", start, end)
+    sys.stdout.write(render(rows, throttle_ratio))
+    return 0
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date in YYYY-MM-DD form") from None
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

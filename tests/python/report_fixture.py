@@ -25,21 +25,35 @@ class BuiltReport:
         return sorted(p for p in self.paths if p.suffix == ".xlsx")
 
 
-def build_edge_marts(work: Path) -> DbtRun:
+def build_edge_marts(work: Path, dbt_vars: dict[str, object] | None = None) -> DbtRun:
+    """The edge lake built up to the reporting tables; dbt_vars override the project's vars."""
     lake = work / "lake"
     write_edge_lake(lake)
     run = DbtRun(work / "finops.duckdb", work)
+    # as `make build`: the dbt unit tests pin the default vars, so they are left out of a build
+    # that changes them
+    skip_unit_tests = ("--exclude-resource-type", "unit_test") if dbt_vars else ()
     run(
         "build",
         "--select",
         REPORT_SELECTOR,
+        *skip_unit_tests,
         dbt_vars={
             "start_date": EDGE_START.isoformat(),
             "end_date": EDGE_END.isoformat(),
             "raw_path": str(lake / "raw"),
+            **(dbt_vars or {}),
         },
     )
     return run
+
+
+def run_report(run: DbtRun, out: Path) -> BuiltReport:
+    """The report CLI (charts, workbooks, digests) on a built DuckDB file."""
+    from kube_finops.report import cli
+
+    args = cli.parse_args(["--duckdb", str(run.db_path), "--out", str(out), "--no-progress"])
+    return BuiltReport(run=run, out=out, paths=cli.run(args))
 
 
 @pytest.fixture(scope="session")

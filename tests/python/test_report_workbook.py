@@ -195,7 +195,8 @@ def test_charts_and_digest(report: BuiltReport) -> None:
     assert "## Top 5 namespaces by risk" in digest
     assert "set requests cpu=" in digest  # the namespace's most severe recommendation
     # two days of data: nobody has been idle for dormant_days (14) yet
-    assert "## Dormant namespaces (no CPU use, still holding resources)\n\nNone." in digest
+    assert "## Dormant namespaces (no CPU use, still holding resources)\n" in digest
+    assert "on each of the last 14 days; a month is 730 hours.\n\nNone." in digest
 
 
 def test_rightsizing_sheet_lists_the_marts_recommendations(report: BuiltReport) -> None:

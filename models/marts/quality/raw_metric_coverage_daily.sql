@@ -16,8 +16,8 @@ per_metric as (
             date,
             '{{ c }}' as metric,
             {{ 'true' if c in var('optional_metrics') else 'false' }} as is_optional,
-            sum(sample_rows) as sample_rows,
-            sum({{ c }}_samples) as samples_with_value,
+            cast(sum(sample_rows) as bigint) as sample_rows,
+            cast(sum({{ c }}_samples) as bigint) as samples_with_value,
             count(case when {{ c }}_samples > 0 then 1 end) as containers_with_value,
             count(*) as container_groups
         from day_groups

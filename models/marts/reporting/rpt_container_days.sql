@@ -19,18 +19,18 @@ measured as (
         case when cpu_request_max > 0 then cpu_limit_max / cpu_request_max end as cpu_limit_request_ratio,
         cpu_throttled_max > {{ var('status_throttle_ratio') }} as is_throttle_risk,
         has_no_request or has_no_limit as is_spec_violation,
-        row_number() over (
+        cast(row_number() over (
             partition by cluster_type
             order by
                 cpu_waste_core_hours desc, date asc, namespace asc, pod asc, container asc,
                 node asc, workload_domain asc, workload_type asc
-        ) as cpu_waste_rank,
-        row_number() over (
+        ) as bigint) as cpu_waste_rank,
+        cast(row_number() over (
             partition by cluster_type
             order by
                 mem_waste_gb_hours desc, pv_waste_gb_hours desc, date asc, namespace asc, pod asc,
                 container asc, node asc, workload_domain asc, workload_type asc
-        ) as mem_waste_rank,
+        ) as bigint) as mem_waste_rank,
         count(*) over (partition by cluster_type) as cluster_container_days
     from container_days
 

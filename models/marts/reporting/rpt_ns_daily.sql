@@ -43,10 +43,10 @@ final as (
             cast(null as double) as waste_cost,
             cast(null as string) as currency,
         {%- endif %}
-        row_number() over (
+        cast(row_number() over (
             partition by date, cluster_type
             order by final_usage_score desc, namespace asc
-        ) as score_rank
+        ) as bigint) as score_rank
     from namespace_days
 
 )

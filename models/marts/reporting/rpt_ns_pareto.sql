@@ -43,10 +43,10 @@ ranked as (
 
     select
         *,
-        row_number() over (
+        cast(row_number() over (
             partition by cluster_type
             order by total_waste_core_hours desc, namespace asc
-        ) as waste_rank,
+        ) as bigint) as waste_rank,
         sum(cast(total_waste_core_hours as decimal(38, 12))) over (
             partition by cluster_type
             order by total_waste_core_hours desc, namespace asc

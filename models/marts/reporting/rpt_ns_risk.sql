@@ -30,12 +30,12 @@ final as (
 
     select
         *,
-        row_number() over (
+        cast(row_number() over (
             partition by cluster_type
             order by
                 oom_kills desc, throttled_container_days desc, cpu_throttled_max desc,
                 shortage_container_days desc, namespace asc
-        ) as risk_rank
+        ) as bigint) as risk_rank
     from by_namespace
 
 )

@@ -31,10 +31,10 @@ ranked as (
 
     select
         *,
-        row_number() over (
+        cast(row_number() over (
             partition by cluster_type
             order by anomaly_days desc, window_cpu_used_ch desc, namespace asc
-        ) as trend_rank
+        ) as bigint) as trend_rank
     from window_totals
 
 ),

@@ -14,12 +14,12 @@ final as (
     select
         *,
         cpu_throttled_max > {{ var('status_throttle_ratio') }} as is_throttle_risk,
-        row_number() over (
+        cast(row_number() over (
             partition by cluster_type
             order by
                 oom_strike_sum desc, cpu_throttled_max desc, cpu_shortage_cores desc, date asc,
                 namespace asc, pod asc, container asc, node asc, workload_domain asc, workload_type asc
-        ) as risk_rank
+        ) as bigint) as risk_rank
     from risk_days
 
 )

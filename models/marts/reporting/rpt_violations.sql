@@ -13,12 +13,12 @@ final as (
 
     select
         *,
-        row_number() over (
+        cast(row_number() over (
             partition by cluster_type
             order by
                 minutes_running desc, date asc, namespace asc, pod asc, container asc, node asc,
                 workload_domain asc, workload_type asc
-        ) as violation_rank
+        ) as bigint) as violation_rank
     from violation_days
 
 )

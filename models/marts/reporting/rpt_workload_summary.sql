@@ -46,10 +46,10 @@ final as (
         *,
         case when cpu_alloc_ch > 0 then 100.0 * cpu_used_ch / cpu_alloc_ch else 0 end as cpu_util_pct,
         case when mem_alloc_gh > 0 then 100.0 * mem_used_gh / mem_alloc_gh else 0 end as mem_util_pct,
-        row_number() over (
+        cast(row_number() over (
             partition by cluster_type
             order by cpu_waste_ch desc, workload_type asc
-        ) as cpu_waste_rank
+        ) as bigint) as cpu_waste_rank
     from by_workload
 
 )

@@ -17,12 +17,14 @@ import numpy as np
 import pandas as pd
 
 from kube_finops.report.charts import render_all
-from kube_finops.report.data import CLUSTER_TABLES, ClusterData, Window
+from kube_finops.report.data import CLUSTER_TABLES, ClusterData, Rules, Window
 from kube_finops.report.fonts import configure_fonts
 from kube_finops.report.workbook import build_workbook
 
 log = logging.getLogger("kube_finops.report.bench")
 STATUSES = np.array(["OOM Killed", "Request Shortage", "Over-allocated", "Optimized"])
+# the rules only appear in sheet subtitles here: any values do (a real report reads rpt_window)
+BENCH_RULES = Rules.of([0.5, 0.2, 10, 50, 1.0, 0.11, 0.02, 20, 50, 80, 0.3, 730, 7, 0.2, 14, 0.01])
 
 
 def synthetic_cluster(containers: int, days: int, seed: int = 7) -> ClusterData:
@@ -80,7 +82,11 @@ def synthetic_cluster(containers: int, days: int, seed: int = 7) -> ClusterData:
     tables["rpt_risk_containers"] = frame[frame["status"].isin(STATUSES[:2])]
     tables["rpt_violations"] = frame[frame["cpu_limit_missing"] | frame["mem_request_missing"]]
     window = Window(
-        start=start, end=start + timedelta(days=days - 1), timezone="Asia/Seoul", days=days
+        start=start,
+        end=start + timedelta(days=days - 1),
+        timezone="Asia/Seoul",
+        days=days,
+        rules=BENCH_RULES,
     )
     return ClusterData(
         cluster="BENCH",
@@ -98,8 +104,8 @@ def synthetic_cluster(containers: int, days: int, seed: int = 7) -> ClusterData:
                 "mem_waste_gb_hours",
             ]
         ],
-        rightsizing=None,
-        rightsizing_note="not built in the benchmark",
+        rightsizing=pd.DataFrame(),
+        dormant=pd.DataFrame(),
     )
 
 

@@ -1,9 +1,13 @@
-"""Read the dbt reporting tables (schema `reporting`) and the optional marts for one cluster."""
+"""Read the dbt reporting tables (schema `reporting`) and the marts the report shows for one
+cluster. Their columns are dbt contracts (models/marts/**/_*.yml, exposures in
+models/marts/reporting/_reporting.yml): a renamed or dropped column fails `dbt build`, so this
+module reads them by name without checking their layout."""
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -71,16 +75,89 @@ SEVERITY_ORDER = (
 
 
 @dataclass(frozen=True)
+class Rules:
+    """The thresholds, bands, weights and month length the build used: the effective dbt vars,
+    as rpt_window holds them (the report never restates a dbt default)."""
+
+    status_shortage_cores: float
+    status_throttle_ratio: float
+    status_cpu_waste_core_hours: float
+    status_pv_waste_gb_hours: float
+    usage_score_weight_cpu: float
+    usage_score_weight_mem: float
+    usage_score_weight_pv: float
+    pareto_critical_below_pct: float
+    pareto_high_below_pct: float
+    pareto_medium_below_pct: float
+    report_top_waste_share: float
+    hours_per_month: float
+    lookback_days: int
+    rightsizing_throttle_ratio: float
+    dormant_days: int
+    dormant_cpu_epsilon_cores: float
+
+    @classmethod
+    def of(cls, values: Sequence[Any]) -> Rules:
+        """From rpt_window's values in field order (as column_list() selects them)."""
+        return cls(
+            **{
+                f.name: (int if f.type == "int" else float)(v)
+                for f, v in zip(fields(cls), values, strict=True)
+            }
+        )
+
+    @staticmethod
+    def column_list() -> str:
+        return ", ".join(f.name for f in fields(Rules))
+
+    def throttle_rule(self) -> str:
+        """When a container-day counts as a throttling risk."""
+        return f"> {percent(self.status_throttle_ratio)} of CFS periods throttled"
+
+    def pareto_bands(self) -> str:
+        """The Pareto grade bands on the cumulative share of the namespaces ranked above."""
+        return (
+            f"< {number(self.pareto_critical_below_pct)}% Critical, "
+            f"< {number(self.pareto_high_below_pct)}% High, "
+            f"< {number(self.pareto_medium_below_pct)}% Medium, else Low"
+        )
+
+    def score_formula(self) -> str:
+        """final_usage_score of ns_usage_daily."""
+        return (
+            f"Score = CPU core-h x {number(self.usage_score_weight_cpu)} + memory GiB-h x "
+            f"{number(self.usage_score_weight_mem)} + PV GiB-h x "
+            f"{number(self.usage_score_weight_pv)}"
+        )
+
+
+def percent(ratio: float) -> str:
+    """A ratio as a percentage for text: 0.2 -> '20%', 0.125 -> '12.5%'."""
+    return f"{100 * ratio:g}%"
+
+
+def number(value: float) -> str:
+    """A var for text without a spurious '.0': 730.0 -> '730', 0.11 -> '0.11'."""
+    return f"{value:g}"
+
+
+@dataclass(frozen=True)
 class Window:
-    """The window the reporting tables were built for (inclusive report-timezone dates)."""
+    """The window the reporting tables were built for (inclusive report-timezone dates) and the
+    rules they were built with."""
 
     start: date
     end: date
     timezone: str
     days: int
+    rules: Rules
 
     def label(self) -> str:
         return f"{self.start.isoformat()} .. {self.end.isoformat()} ({self.timezone})"
+
+    def month(self) -> str:
+        """What 'per month' means in every amount the report shows."""
+        return f"a month is {number(self.rules.hours_per_month)} hours"
 
 
 @dataclass
@@ -94,9 +171,8 @@ class ClusterData:
     cpu_rows: pd.DataFrame
     mem_rows: pd.DataFrame
     container_days: pd.DataFrame
-    rightsizing: pd.DataFrame | None = None
-    rightsizing_note: str = ""
-    dormant: pd.DataFrame | None = None
+    rightsizing: pd.DataFrame
+    dormant: pd.DataFrame
     extra: dict[str, Any] = field(default_factory=dict)
 
     def table(self, name: str) -> pd.DataFrame:
@@ -131,14 +207,6 @@ class ReportStore:
         ).fetchone()
         return bool(row and row[0])
 
-    def columns(self, schema: str, name: str) -> list[str]:
-        rows = self.con.execute(
-            "select column_name from information_schema.columns"
-            " where table_schema = ? and table_name = ? order by ordinal_position",
-            [schema, name],
-        ).fetchall()
-        return [r[0] for r in rows]
-
     def window(self) -> Window:
         if not self.relation_exists(REPORTING_SCHEMA, "rpt_window"):
             raise ReportError(
@@ -146,12 +214,15 @@ class ReportStore:
                 "first (make report, or dbt build --select +path:models/marts/reporting)"
             )
         row = self.con.execute(
-            f"select window_start_date, window_end_date, report_timezone, window_days "
-            f"from {REPORTING_SCHEMA}.rpt_window"
+            f"select window_start_date, window_end_date, report_timezone, window_days, "
+            f"{Rules.column_list()} from {REPORTING_SCHEMA}.rpt_window"
         ).fetchone()
         if row is None:
             raise ReportError(f"{REPORTING_SCHEMA}.rpt_window is empty")
-        return Window(start=row[0], end=row[1], timezone=str(row[2]), days=int(row[3]))
+        start, end, timezone, days, *values = row
+        return Window(
+            start=start, end=end, timezone=str(timezone), days=int(days), rules=Rules.of(values)
+        )
 
     def clusters(self) -> list[str]:
         rows = self.con.execute(
@@ -189,7 +260,6 @@ class ReportStore:
             f"order by cpu_waste_rank",
             [cluster],
         ).df()
-        rightsizing, note = self._rightsizing(cluster, window)
         return ClusterData(
             cluster=cluster,
             window=window,
@@ -198,48 +268,24 @@ class ReportStore:
             cpu_rows=cpu_rows,
             mem_rows=mem_rows,
             container_days=container_days,
-            rightsizing=rightsizing,
-            rightsizing_note=note,
+            rightsizing=self._rightsizing(cluster, window),
             dormant=self._dormant(cluster),
         )
 
-    def _dormant(self, cluster: str) -> pd.DataFrame | None:
-        """dormant_namespaces of the cluster when that mart exists (SPEC §13), costliest first."""
-        name = "dormant_namespaces"
-        if not self.relation_exists(MARTS_SCHEMA, name):
-            return None
+    def _dormant(self, cluster: str) -> pd.DataFrame:
+        """dormant_namespaces of the cluster, costliest first."""
         return self.con.execute(
-            f"select * from {MARTS_SCHEMA}.{name} where cluster_type = ? "
+            f"select * from {MARTS_SCHEMA}.dormant_namespaces where cluster_type = ? "
             "order by held_cost_per_month desc nulls last, namespace",
             [cluster],
         ).df()
 
-    def _rightsizing(self, cluster: str, window: Window) -> tuple[pd.DataFrame | None, str]:
-        """rightsizing_recommendations of this window when that mart exists (SPEC §8)."""
-        name = "rightsizing_recommendations"
-        if not self.relation_exists(MARTS_SCHEMA, name):
-            return None, f"Right-sizing recommendations are not built yet ({MARTS_SCHEMA}.{name})."
-        present = self.columns(MARTS_SCHEMA, name)
-        wanted = [c for c in RIGHTSIZING_COLUMNS if c in present]
-        if "cluster_type" not in present or not wanted:
-            return None, f"{MARTS_SCHEMA}.{name} has an unexpected layout; not shown."
-        condition = ""
-        params: list[Any] = [cluster]
-        if "window_end_date" in present:
-            condition = " and cast(window_end_date as date) = ?"
-            params.append(window.end)
-        order = SEVERITY_ORDER if "severity" in present else "1"
-        if "monthly_cost_delta" in present:
-            order += ", monthly_cost_delta"
-        order += ", " + ", ".join(c for c in ("namespace", "workload", "container") if c in present)
-        frame = self.con.execute(
-            f"select {', '.join(wanted)} from {MARTS_SCHEMA}.{name} "
-            f"where cluster_type = ?{condition} order by {order}",
-            params,
+    def _rightsizing(self, cluster: str, window: Window) -> pd.DataFrame:
+        """rightsizing_recommendations of this window, most severe first."""
+        return self.con.execute(
+            f"select {', '.join(RIGHTSIZING_COLUMNS)} "
+            f"from {MARTS_SCHEMA}.rightsizing_recommendations "
+            "where cluster_type = ? and window_end_date = ? "
+            f"order by {SEVERITY_ORDER}, monthly_cost_delta, namespace, workload, container",
+            [cluster, window.end],
         ).df()
-        if frame.empty:
-            return (
-                frame,
-                f"No right-sizing recommendation for the lookback window ending {window.end}.",
-            )
-        return frame, ""

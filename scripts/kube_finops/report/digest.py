@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kube_finops.report.data import ClusterData
+from kube_finops.report.data import ClusterData, number
 
 TOP_N = 5
 
@@ -27,15 +27,10 @@ def md_name(value: object) -> str:
 def _recommendation(data: ClusterData, namespace: str, prefer: str) -> str:
     """The namespace's first recommendation of type `prefer` (over_allocated for waste, shortage
     for risk), else its first of any type; rows come ordered most severe first."""
-    if data.rightsizing is None:
-        return "right-sizing not built yet"
     frame = data.rightsizing
-    if "namespace" not in frame.columns or "message" not in frame.columns:
-        return "no right-sizing recommendation"
     rows = frame[frame["namespace"] == namespace]
-    if "recommendation_type" in rows.columns:
-        preferred = rows[rows["recommendation_type"] == prefer]
-        rows = preferred if not preferred.empty else rows
+    preferred = rows[rows["recommendation_type"] == prefer]
+    rows = preferred if not preferred.empty else rows
     if rows.empty:
         return "no right-sizing recommendation"
     return md_text(rows.iloc[0]["message"])
@@ -51,6 +46,7 @@ def render_digest(data: ClusterData) -> str:
     pareto = data.table("rpt_ns_pareto").head(TOP_N)
     risk = data.table("rpt_ns_risk").head(TOP_N)
     k = data.kpis
+    rules = data.window.rules
     lines = [
         f"# Weekly FinOps digest · {md_text(data.cluster)} · {data.window.label()}",
         "",
@@ -58,9 +54,13 @@ def render_digest(data: ClusterData) -> str:
         f"{int(k.get('namespaces') or 0):,} namespaces; CPU waste "
         f"{_fmt(k.get('cpu_waste_ch'))} core-hours, CPU efficiency "
         f"{_fmt(k.get('cpu_efficiency_pct'))} %, {int(k.get('oom_containers') or 0):,} "
-        f"OOM-killed and {int(k.get('throttling_risk_containers') or 0):,} throttled containers.",
+        f"OOM-killed and {int(k.get('throttling_risk_containers') or 0):,} throttled containers "
+        f"({rules.throttle_rule()} on a day).",
         "",
         f"## Top {TOP_N} namespaces by CPU waste (Pareto grade first)",
+        "",
+        "Grade on the cumulative waste share of the namespaces ranked above: "
+        f"{rules.pareto_bands()}.",
         "",
     ]
     if pareto.empty or float(pareto["total_waste_core_hours"].sum()) <= 0:
@@ -101,10 +101,16 @@ def render_digest(data: ClusterData) -> str:
 
 
 def _dormant_lines(data: ClusterData) -> list[str]:
-    """Namespaces idle for dormant_days that still hold requests or volumes (SPEC §13)."""
-    if data.dormant is None:
-        return []
-    lines = ["", "## Dormant namespaces (no CPU use, still holding resources)", ""]
+    """Namespaces idle for dormant_days that still hold requests or volumes."""
+    rules = data.window.rules
+    lines = [
+        "",
+        "## Dormant namespaces (no CPU use, still holding resources)",
+        "",
+        f"P95 CPU at most {number(rules.dormant_cpu_epsilon_cores)} cores on each of the last "
+        f"{rules.dormant_days} days; {data.window.month()}.",
+        "",
+    ]
     if data.dormant.empty:
         return [*lines, "None."]
     lines += [

@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kube_finops.report.charts import CHART_BY_KEY
-from kube_finops.report.data import ClusterData
+from kube_finops.report.data import ClusterData, Rules, number, percent
 
 log = logging.getLogger(__name__)
 
@@ -206,17 +206,11 @@ def write_table(
         cell.alignment = header_align
         ws.column_dimensions[get_column_letter(j)].width = col.width
     ws.row_dimensions[header_row].height = 32
-    present = [c for c in columns if c.field in frame.columns]
-    missing = [c.field for c in columns if c.field not in frame.columns]
-    if missing:
-        log.debug("%s: columns not in the data: %s", ws.title, ", ".join(missing))
-    protos = {c.field: _style_array(ws, _style_name(c.fmt)) for c in present}
-    index = {c.field: j for j, c in enumerate(columns, start=1)}
     row = header_row
     cells = ws._cells
-    for col in present:
-        j = index[col.field]
-        proto = protos[col.field]
+    # every column is in the frame: the tables' columns are dbt contracts
+    for j, col in enumerate(columns if not frame.empty else (), start=1):
+        proto = _style_array(ws, _style_name(col.fmt))
         for row, value in enumerate(
             _column_values(frame[col.field], col.fmt), start=header_row + 1
         ):
@@ -326,12 +320,7 @@ KPI_ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("Container-days", "container_days", "int", "rows of daily_enriched"),
     ("OOM-killed containers", "oom_containers", "int", "containers"),
     ("OOM kills", "oom_kills", "int", "kills"),
-    (
-        "Throttling-risk containers",
-        "throttling_risk_containers",
-        "int",
-        "containers (> 20% throttled)",
-    ),
+    ("Throttling-risk containers", "throttling_risk_containers", "int", "containers ({throttle})"),
     ("Spec violations", "spec_violation_containers", "int", "containers without request/limit"),
     ("CPU allocated", "cpu_alloc_ch", "num1", "core-hours"),
     ("CPU used (P95)", "cpu_used_ch", "num1", "core-hours"),
@@ -343,9 +332,17 @@ KPI_ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("Allocated cost", "alloc_cost", "money", "currency"),
     ("Waste cost", "waste_cost", "money", "currency"),
     ("Right-sizing actions", "rightsizing_actions", "int", "recommendations (critical, warning)"),
-    ("Right-sizing savings", "rightsizing_monthly_savings", "money", "currency per month"),
-    ("Right-sizing increases", "rightsizing_monthly_increase", "money", "currency per month"),
+    ("Right-sizing savings", "rightsizing_monthly_savings", "money", "currency per {month}"),
+    ("Right-sizing increases", "rightsizing_monthly_increase", "money", "currency per {month}"),
 )
+
+
+def _unit_words(rules: Rules) -> dict[str, str]:
+    """The rule-dependent words of the KPI notes, from the build's vars."""
+    return {
+        "throttle": rules.throttle_rule(),
+        "month": f"month of {number(rules.hours_per_month)} h",
+    }
 
 
 def sheet_summary(wb: Workbook, data: ClusterData, charts: dict[str, Path]) -> Worksheet:
@@ -369,14 +366,14 @@ def sheet_summary(wb: Workbook, data: ClusterData, charts: dict[str, Path]) -> W
         cell.font = Font(name="Arial", bold=True, size=10, color=DARK)
         value = to_cell_value(kpis.get(field))
         if field in ("alloc_cost", "waste_cost") and value is None:
-            put(ws, row, 2, "not built yet", _style_name("text"))
-            put(ws, row, 3, "cost columns of ns_usage_daily (SPEC §9) are not built yet")
+            put(ws, row, 2, "n/a", _style_name("text"))
+            put(ws, row, 3, "no priced namespace-day in the window")
             continue
         value_cell = put(ws, row, 2, value, _style_name(fmt))
         value_cell.font = Font(name="Arial", bold=True, size=11)
         if unit.startswith("currency"):
             unit = unit.replace("currency", currency, 1)
-        put(ws, row, 3, unit, _style_name("text"))
+        put(ws, row, 3, unit.format(**_unit_words(data.window.rules)), _style_name("text"))
     last = FIRST_DATA_ROW + len(KPI_ROWS) - 1
     note_row = last + 2
     put(
@@ -419,7 +416,7 @@ def sheet_pareto(wb: Workbook, data: ClusterData) -> Worksheet:
         ws,
         f"Namespace CPU waste Pareto · {data.cluster}",
         f"{_period(data)}. Grade on the cumulative share of the namespaces ranked above: "
-        "< 20% Critical, < 50% High, < 80% Medium, else Low.",
+        f"{data.window.rules.pareto_bands()}.",
         len(PARETO_COLUMNS),
     )
     frame = data.table("rpt_ns_pareto")
@@ -458,8 +455,7 @@ def sheet_ns_daily(wb: Workbook, data: ClusterData) -> Worksheet:
     _title(
         ws,
         f"Namespace daily usage and score · {data.cluster}",
-        f"{_period(data)}. Score = CPU core-h x 1.0 + memory GiB-h x 0.11 + PV GiB-h x 0.02 "
-        "(dbt vars usage_score_weight_*).",
+        f"{_period(data)}. {data.window.rules.score_formula()} (dbt vars usage_score_weight_*).",
         len(NS_DAILY_COLUMNS),
     )
     frame = data.table("rpt_ns_daily")
@@ -504,6 +500,10 @@ CPU_COLUMNS = [
 ]
 
 
+def _top_share(data: ClusterData) -> str:
+    return f"the largest {percent(data.window.rules.report_top_waste_share)}, at least one"
+
+
 def sheet_cpu(wb: Workbook, data: ClusterData, charts: dict[str, Path]) -> Worksheet:
     ws = wb.create_sheet("2. CPU Analysis")
     total = int(data.kpis.get("container_days") or 0)
@@ -511,7 +511,7 @@ def sheet_cpu(wb: Workbook, data: ClusterData, charts: dict[str, Path]) -> Works
         ws,
         f"CPU request / limit / P95 / throttling · {data.cluster}",
         f"{_period(data)}. Top {len(data.cpu_rows):,} of {total:,} container-days by CPU waste "
-        "(all rows: reporting.rpt_container_days / marts.daily_enriched).",
+        f"({_top_share(data)}; all rows: reporting.rpt_container_days / marts.daily_enriched).",
         len(CPU_COLUMNS),
     )
     last = write_table(ws, data.cpu_rows, CPU_COLUMNS)
@@ -547,7 +547,7 @@ def sheet_memory(wb: Workbook, data: ClusterData, charts: dict[str, Path]) -> Wo
         ws,
         f"Memory (working set, RSS) and persistent volumes · {data.cluster}",
         f"{_period(data)}. Top {len(data.mem_rows):,} of {total:,} container-days by memory "
-        "waste, then PV waste.",
+        f"waste, then PV waste ({_top_share(data)}).",
         len(MEM_COLUMNS),
     )
     last = write_table(ws, data.mem_rows, MEM_COLUMNS)
@@ -769,21 +769,21 @@ def sheet_rightsizing(wb: Workbook, data: ClusterData) -> Worksheet:
     _title(
         ws,
         f"Right-sizing recommendations · {data.cluster}",
-        f"Lookback window ending {data.window.end.isoformat()}. Negative monthly cost change = "
-        "savings. Most severe first.",
+        f"Lookback window of {data.window.rules.lookback_days} days ending "
+        f"{data.window.end.isoformat()}. Negative monthly cost change = savings; "
+        f"{data.window.month()}. Most severe first.",
         len(RIGHTSIZING_COLUMNS),
         GREEN,
     )
-    if data.rightsizing is None:
-        note = put(ws, HEADER_ROW, 1, data.rightsizing_note)
-        note.font = Font(name="Arial", italic=True, size=11, color="808080")
-        ws.column_dimensions["A"].width = 100
-        _print_setup(ws, header_row=None)
-        return ws
     frame = data.rightsizing
     last = write_table(ws, frame, RIGHTSIZING_COLUMNS, header_colour=GREEN)
     if frame.empty:
-        put(ws, FIRST_DATA_ROW, 1, data.rightsizing_note)
+        put(
+            ws,
+            FIRST_DATA_ROW,
+            1,
+            f"No right-sizing recommendation for the lookback window ending {data.window.end}.",
+        )
     else:
         _fit_wrapped_rows(ws, frame, RIGHTSIZING_COLUMNS)
         _fill_rules(
@@ -807,7 +807,7 @@ def sheet_rightsizing(wb: Workbook, data: ClusterData) -> Worksheet:
 
 def _fit_wrapped_rows(ws: Worksheet, frame: pd.DataFrame, columns: Sequence[Col]) -> None:
     """Row heights for wrapped text columns (spreadsheets do not grow rows written by a file)."""
-    wrapped = [c for c in columns if c.fmt == "wrap" and c.field in frame.columns]
+    wrapped = [c for c in columns if c.fmt == "wrap"]
     if not wrapped:
         return
     lengths = [frame[c.field].fillna("").astype(str).str.len().to_numpy() for c in wrapped]
