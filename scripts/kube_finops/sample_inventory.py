@@ -294,20 +294,20 @@ def node_shapes(inputs: InventoryInputs, hour_bounds: list[tuple[int, int]]) -> 
 
 
 def owners_table(inputs: InventoryInputs, hour: datetime, lo: int, hi: int) -> pa.Table:
-    live = np.flatnonzero(_live(inputs.pod_start, inputs.pod_end, lo, hi))
-    live = live[np.lexsort((np.array(inputs.pod_name, dtype=object)[live], inputs.pod_ns[live]))]
-    ns = pa.array(inputs.ns_names, pa.string()).take(pa.array(inputs.pod_ns[live]))
-    return pa.table(
+    live = pa.array(np.flatnonzero(_live(inputs.pod_start, inputs.pod_end, lo, hi)))
+    ns = pa.array(inputs.pod_ns).take(live)
+    table = pa.table(
         {
-            "timestamp": [hour] * len(live),
-            "cluster": pa.array(inputs.ns_cluster, pa.string()).take(pa.array(inputs.pod_ns[live])),
-            "namespace": ns,
-            "pod": [inputs.pod_name[p] for p in live],
-            "owner_kind": [inputs.pod_owner_kind[p] for p in live],
-            "owner_name": [inputs.pod_owner_name[p] for p in live],
+            "timestamp": pa.array([hour] * len(live), INVENTORY_SCHEMAS["owners"].field(0).type),
+            "cluster": pa.array(inputs.ns_cluster, pa.string()).take(ns),
+            "namespace": pa.array(inputs.ns_names, pa.string()).take(ns),
+            "pod": pa.array(inputs.pod_name, pa.string()).take(live),
+            "owner_kind": pa.array(inputs.pod_owner_kind, pa.string()).take(live),
+            "owner_name": pa.array(inputs.pod_owner_name, pa.string()).take(live),
         },
         schema=INVENTORY_SCHEMAS["owners"],
     )
+    return table.sort_by([("namespace", "ascending"), ("pod", "ascending")])
 
 
 QUOTA_RESOURCES = (
