@@ -306,6 +306,8 @@ BUCKETS_V3 = {"bob-data": (3 * GIB, 42.0, 4 * GIB), "scratch": (1e6, 7.0, None)}
 POD_OWNERS = (
     ("team-a", "api-7d9f8-x2k4p", "ReplicaSet", "api-7d9f8"),
     ("team-a", "api-v2-7c9f8d6b5-x2k4p", "ReplicaSet", "api-v2-7c9f8d6b5"),
+    # a pod-template-hash of 8 digits: the pod-name parser takes it for a CronJob's pod
+    ("team-a", "report-gen-58774569-bcdfg", "ReplicaSet", "report-gen-58774569"),
     ("team-a", "worker-0", "StatefulSet", "worker"),
     ("team-b", "db-0", "StatefulSet", "db"),
     ("team-b", "batch-9q8w7", "Job", "batch"),
@@ -319,6 +321,7 @@ POD_OWNERS = (
 REPLICASET_OWNERS = (
     ("team-a", "api-7d9f8", "Deployment", "api"),
     ("team-a", "api-v2-7c9f8d6b5", "Deployment", "api-v2"),
+    ("team-a", "report-gen-58774569", "Deployment", "report-gen"),
     ("kube-system", "coredns-5d78c", "Deployment", "coredns"),
     ("team-c", "web-6c5d4", "<none>", "<none>"),  # a bare ReplicaSet
 )

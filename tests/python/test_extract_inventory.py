@@ -48,6 +48,7 @@ def test_owners_are_the_top_controllers(lake: Path) -> None:
     assert owners == {
         ("team-a", "api-7d9f8-x2k4p"): ("Deployment", "api"),
         ("team-a", "api-v2-7c9f8d6b5-x2k4p"): ("Deployment", "api-v2"),
+        ("team-a", "report-gen-58774569-bcdfg"): ("Deployment", "report-gen"),
         ("team-a", "worker-0"): ("StatefulSet", "worker"),
         ("team-b", "db-0"): ("StatefulSet", "db"),
         ("team-b", "batch-9q8w7"): ("Job", "batch"),  # a Job without a CronJob stays a Job
@@ -190,6 +191,6 @@ def test_check_reports_inventory_coverage(
         "v3)",
         "2",
     ] in lines
-    assert ["owners", "kube_pod_owner", "present", "11"] in lines
+    assert ["owners", "kube_pod_owner", "present", "12"] in lines
     assert "hint: kube_namespace_labels has no label_governance_io_tenant_owner" in out
     assert not (tmp_path / "inventory").exists()
