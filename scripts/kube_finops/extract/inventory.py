@@ -143,7 +143,7 @@ def _label_hints(results: dict[str, list[Series]], config: ExtractConfig) -> tup
         if missing:
             hints.append(
                 f"{metric} has no {', '.join(missing)}: start kube-state-metrics with "
-                f"{allowlist_flag(flag, keys)}"
+                f"{allowlist_flag(flag, keys)} (if it is set, no namespace carries these keys)"
             )
     return tuple(hints)
 
