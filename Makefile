@@ -59,7 +59,7 @@ $(STAMP): requirements.txt
 setup: $(STAMP) .dbt/profiles.yml ## virtualenv with the pinned packages (idempotent)
 	@mkdir -p data/duckdb_tmp
 
-sample-data: setup ## write DEMO_HISTORY_DAYS + DEMO_DAYS days of sample raw data into LAKE_DIR
+sample-data: setup ## write DEMO_HISTORY_DAYS + DEMO_DAYS days of sample raw data and inventory snapshots into LAKE_DIR
 	$(BIN)/python -m kube_finops.sample_data --lake $(call q,$(LAKE_DIR)) --start-date $(DEMO_HISTORY_START) \
 	  --days $$(( $(DEMO_HISTORY_DAYS) + $(DEMO_DAYS) )) --overwrite
 

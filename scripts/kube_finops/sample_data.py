@@ -32,6 +32,7 @@ from tqdm import tqdm
 
 from kube_finops.lake.contract import RAW_DIR, RAW_SCHEMA, RAW_WRITER, TIMESTAMP_TYPE, hour_dir
 from kube_finops.lake.writer import write_hour_file
+from kube_finops.sample_inventory import inputs_from_population, taken_hours, write_inventory
 
 log = logging.getLogger("kube_finops.sample_data")
 
@@ -92,6 +93,7 @@ class LakeSummary:
     files: int
     rows: int
     seconds: float
+    inventory_files: int = 0
 
 
 class LakeNotEmptyError(RuntimeError):
@@ -1163,10 +1165,12 @@ def generate_lake(
     progress: bool = True,
     energy: bool = True,
     row_order: str = "time",
+    inventory: bool = True,
 ) -> LakeSummary:
     """Write the raw lake for whole report-timezone days; returns files, rows and seconds.
     energy=False leaves out the optional energy_joules column (no Kepler); row_order="series"
-    writes each hour series by series (the extractor's layout) instead of minute by minute."""
+    writes each hour series by series (the extractor's layout) instead of minute by minute;
+    inventory=False leaves out the inventory snapshots (kube_finops.sample_inventory)."""
     if min(days, namespaces, pods_per_namespace, containers_per_pod) < 1 or seed < 0:
         raise ValueError("days, namespaces, pods and containers must be >= 1 and seed >= 0")
     if row_order not in ROW_ORDERS:
@@ -1175,8 +1179,15 @@ def generate_lake(
     window = Window.for_days(start_date, days, ZoneInfo(timezone))
     hours = window.hours()
     check_lake(lake, hours, overwrite)
+    taken = taken_hours(lake, hours) if inventory and not overwrite else []
+    if taken:
+        raise LakeNotEmptyError(
+            f"lake {lake} already has inventory files (first: {taken[0].relative_to(lake)}); "
+            "pass --overwrite to replace them"
+        )
     pop = build_population(namespaces, pods_per_namespace, containers_per_pod, seed)
-    fleet = expand_containers(pop, schedule_pods(pop, window, seed), window, seed)
+    pods = schedule_pods(pop, window, seed)
+    fleet = expand_containers(pop, pods, window, seed)
     log.info(
         "writing %d UTC hours (%s..%s) into %s: %d namespaces, %d pods, %d containers over "
         "the window, %d nodes",
@@ -1200,8 +1211,16 @@ def generate_lake(
         written = write_hour(lake, hour, tables, schema)
         log.debug("%s: %d rows", hour_dir(lake, hour), written)
         rows += written
+    inventory_files = 0
+    if inventory:
+        inputs = inputs_from_population(pop, pods, fleet, GROUPS.index("edge"), SANDBOX_DOMAIN)
+        last_day = (window.end_utc.astimezone(window.timezone) - timedelta(days=1)).date()
+        last_day_start = window.end_utc - timedelta(days=1)
+        inventory_files = write_inventory(
+            lake, inputs, hours, window.start_utc, last_day_start, last_day, seed
+        )
     seconds = time.perf_counter() - began
-    return LakeSummary(files=len(hours), rows=rows, seconds=seconds)
+    return LakeSummary(len(hours), rows, seconds, inventory_files)
 
 
 # --------------------------------------------------------------------------- CLI
@@ -1230,6 +1249,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--no-energy",
         action="store_true",
         help="leave out the optional energy_joules column (no Kepler; what the users' step2 reads)",
+    )
+    parser.add_argument(
+        "--no-inventory",
+        action="store_true",
+        help="write raw samples only, no inventory snapshots (namespaces, nodes, quotas, ...)",
     )
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
@@ -1266,14 +1290,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             progress=not args.no_progress,
             energy=not args.no_energy,
             row_order=args.row_order,
+            inventory=not args.no_inventory,
         )
     except (LakeNotEmptyError, ValueError) as exc:
         log.error("%s", exc)
         return 2
     log.info(
-        "wrote %d files, %d rows in %.1f s (%.0f rows/s) under %s",
+        "wrote %d files, %d rows (and %d inventory files) in %.1f s (%.0f rows/s) under %s",
         summary.files,
         summary.rows,
+        summary.inventory_files,
         summary.seconds,
         summary.rows / max(summary.seconds, 1e-9),
         args.lake / RAW_DIR,

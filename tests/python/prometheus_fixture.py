@@ -6,7 +6,9 @@ query steps never coincide with samples), label `cluster="prod-a"` on every seri
 several namespaces, pods with one or two containers, pod-level (`container=""`) and pause
 (`container="POD"`) cAdvisor series, PVCs (one pod with two), OOM kills (two in one minute, one
 across the hour boundary, a counter reset), CPU throttling, a container without limits, a pod
-that starts in the second hour, Kepler energy under its legacy and current names.
+that starts in the second hour, Kepler energy under its legacy and current names. Inventory
+(add_inventory): kube-state-metrics namespace labels/annotations, node capacity/allocatable,
+resource quotas, pod/ReplicaSet/Job owners, and MinIO bucket usage (v2 or v3 metric names).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from kube_finops.extract import cli
-from kube_finops.lake.contract import FILE_NAME, hour_dir
+from kube_finops.lake.contract import FILE_NAME, hour_dir, inventory_hour_dir
 from services import require_service
 
 PROMETHEUS = shutil.which("prometheus") or "/usr/bin/prometheus"
@@ -291,6 +293,131 @@ def _oom_counter(spec: ContainerSpec, times: np.ndarray) -> np.ndarray:
         count += sum(1 for e in events if e == t)
         values[i] = count
     return values
+
+
+# --------------------------------------------------------------------------- inventory series
+
+KSM = {"job": "kube-state-metrics", "instance": "10.0.0.9:8080"}  # target labels, ignored
+NODE_CPU = {"node-1": (8.0, 7.5), "node-2": (16.0, 15.8), "node-3": (4.0, 3.9)}  # capacity, alloc
+QUOTA_CHANGE = T0S + 30 * 60 + 15  # team-a's requests.cpu used goes 0.5 -> 0.6 here
+BUCKETS_V2 = {"alice-data": (5 * GIB, 1200.0, 10 * GIB), "team-data-data": (100 * GIB, 5e4, None)}
+BUCKETS_V3 = {"bob-data": (3 * GIB, 42.0, 4 * GIB), "scratch": (1e6, 7.0, None)}
+# direct owners of pods (kube_pod_owner); pods without containers are Completed / Pending ones
+POD_OWNERS = (
+    ("team-a", "api-7d9f8-x2k4p", "ReplicaSet", "api-7d9f8"),
+    ("team-a", "api-v2-7c9f8d6b5-x2k4p", "ReplicaSet", "api-v2-7c9f8d6b5"),
+    # a pod-template-hash of 8 digits: the pod-name parser takes it for a CronJob's pod
+    ("team-a", "report-gen-58774569-bcdfg", "ReplicaSet", "report-gen-58774569"),
+    ("team-a", "worker-0", "StatefulSet", "worker"),
+    ("team-b", "db-0", "StatefulSet", "db"),
+    ("team-b", "batch-9q8w7", "Job", "batch"),
+    ("team-b", "nightly-report-29184480-bcdfg", "Job", "nightly-report-29184480"),
+    ("kube-system", "coredns-5d78c-abcde", "ReplicaSet", "coredns-5d78c"),
+    ("kube-system", "kube-proxy-zx9kq", "DaemonSet", "kube-proxy"),
+    ("team-c", "web-6c5d4-qwert", "ReplicaSet", "web-6c5d4"),
+    ("team-c", "late-0", "StatefulSet", "late"),
+    ("team-c", "debug", "<none>", "<none>"),
+)
+REPLICASET_OWNERS = (
+    ("team-a", "api-7d9f8", "Deployment", "api"),
+    ("team-a", "api-v2-7c9f8d6b5", "Deployment", "api-v2"),
+    ("team-a", "report-gen-58774569", "Deployment", "report-gen"),
+    ("kube-system", "coredns-5d78c", "Deployment", "coredns"),
+    ("team-c", "web-6c5d4", "<none>", "<none>"),  # a bare ReplicaSet
+)
+JOB_OWNERS = (
+    ("team-b", "batch", "<none>", "<none>"),
+    ("team-b", "nightly-report-29184480", "CronJob", "nightly-report"),
+)
+NAMESPACE_META = {  # namespace -> (labels, annotations), Kubernetes keys
+    "team-a": (
+        {
+            "governance.io/tenant-owner": "alice",
+            "governance.io/tier": "developer",
+            "governance.io/sync-status": "managed",
+        },
+        {"governance.io/ttl-expire-date": "2026-07-10", "governance.io/purpose": "sandbox-testing"},
+    ),
+    "team-b": (
+        {"governance.io/tenant-owner": "team-data", "governance.io/tier": "platform"},
+        {"governance.io/ttl-expire-date": "someday"},
+    ),
+    "team-c": ({}, {}),
+    "kube-system": ({"kubernetes.io/metadata.name": "kube-system"}, {}),
+}
+
+
+def _ksm_key(prefix: str, key: str) -> str:
+    return prefix + re.sub(r"[^a-zA-Z0-9_]", "_", key)
+
+
+def _constant(history: History, name: str, labels: dict[str, str], value: float) -> None:
+    history.add(name, labels, SAMPLE_TIMES, np.full(len(SAMPLE_TIMES), value))
+
+
+def add_inventory(history: History, allowlists: bool = True, minio: str = "v2") -> None:
+    """kube-state-metrics namespace, node, quota and owner series and MinIO bucket series
+    (v2 or v3 names); allowlists=False: kube_namespace_labels/_annotations without any key, as
+    kube-state-metrics exports them when started without --metric-*-allowlist."""
+    for namespace, (labels, notes) in NAMESPACE_META.items():
+        for metric, prefix, keys in (
+            ("kube_namespace_labels", "label_", labels),
+            ("kube_namespace_annotations", "annotation_", notes),
+        ):
+            extra = {_ksm_key(prefix, k): v for k, v in keys.items()} if allowlists else {}
+            _constant(history, metric, {**KSM, "namespace": namespace, **extra}, 1.0)
+    for node, (cpu_capacity, cpu_allocatable) in NODE_CPU.items():
+        for resource, unit, capacity, allocatable in (
+            ("cpu", "core", cpu_capacity, cpu_allocatable),
+            ("memory", "byte", cpu_capacity * 4 * GIB, cpu_capacity * 4 * GIB - GIB),
+            ("pods", "integer", 110.0, 110.0),
+        ):
+            ident = {**KSM, "node": node, "resource": resource, "unit": unit}
+            _constant(history, "kube_node_status_capacity", ident, capacity)
+            _constant(history, "kube_node_status_allocatable", ident, allocatable)
+    quota = {**KSM, "namespace": "team-a", "resourcequota": "personal-user-quota"}
+    for resource, hard, used in (("requests.memory", 4 * GIB, 576e6), ("pods", 5.0, 2.0)):
+        _constant(
+            history, "kube_resourcequota", {**quota, "resource": resource, "type": "hard"}, hard
+        )
+        _constant(
+            history, "kube_resourcequota", {**quota, "resource": resource, "type": "used"}, used
+        )
+    cpu = {**quota, "resource": "requests.cpu"}
+    _constant(history, "kube_resourcequota", {**cpu, "type": "hard"}, 2.0)
+    used = np.where(SAMPLE_TIMES < QUOTA_CHANGE, 0.5, 0.6)
+    history.add("kube_resourcequota", {**cpu, "type": "used"}, SAMPLE_TIMES, used)
+    for metric, object_label, rows in (
+        ("kube_pod_owner", "pod", POD_OWNERS),
+        ("kube_replicaset_owner", "replicaset", REPLICASET_OWNERS),
+        ("kube_job_owner", "job_name", JOB_OWNERS),
+    ):
+        for namespace, obj, kind, name in rows:
+            labels = {
+                **KSM,
+                "namespace": namespace,
+                object_label: obj,
+                "owner_kind": kind,
+                "owner_name": name,
+                "owner_is_controller": "false" if kind == "<none>" else "true",
+            }
+            _constant(history, metric, labels, 1.0)
+    if minio == "v2":
+        names = ("minio_bucket_usage_total_bytes", "minio_bucket_usage_object_total")
+        quota_name, buckets = "minio_bucket_quota_total_bytes", BUCKETS_V2
+    else:
+        names = (
+            "minio_cluster_usage_buckets_total_bytes",
+            "minio_cluster_usage_buckets_objects_count",
+        )
+        quota_name, buckets = "minio_cluster_usage_buckets_quota_total_bytes", BUCKETS_V3
+    for server in ("minio-0:9000", "minio-1:9000"):  # every MinIO node reports every bucket
+        target = {"job": "minio", "server": server}
+        for bucket, (usage, objects, quota_bytes) in buckets.items():
+            _constant(history, names[0], {**target, "bucket": bucket}, usage)
+            _constant(history, names[1], {**target, "bucket": bucket}, objects)
+            if quota_bytes is not None:
+                _constant(history, quota_name, {**target, "bucket": bucket}, quota_bytes)
 
 
 # --------------------------------------------------------------------------- ground truth
@@ -598,8 +725,20 @@ class Backfill:
 def backfill(tmp_path_factory: pytest.TempPathFactory) -> Backfill:
     """The generated history, loaded into TSDB blocks, and its ground truth."""
     history = build_history()
+    add_inventory(history)
     blocks = create_blocks(history, tmp_path_factory.mktemp("tsdb"))
     return Backfill(history, blocks, ground_truth(history))
+
+
+@pytest.fixture(scope="session")
+def prometheus_no_allowlist(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrometheusServer]:
+    """A Prometheus with only inventory series: kube-state-metrics started without label and
+    annotation allowlists, and MinIO's v3 bucket metrics."""
+    history = History()
+    add_inventory(history, allowlists=False, minio="v3")
+    work = tmp_path_factory.mktemp("no-allowlist")
+    with run_prometheus(create_blocks(history, work), work / "server") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -625,6 +764,10 @@ def extract(
 
 def hour_file(lake: Path, hour: int) -> Path:
     return hour_dir(lake, datetime(2026, 7, 1, hour, tzinfo=UTC)) / FILE_NAME
+
+
+def inventory_file(lake: Path, kind: str, hour: int) -> Path:
+    return inventory_hour_dir(lake, kind, datetime(2026, 7, 1, hour, tzinfo=UTC)) / FILE_NAME
 
 
 def hour_manifest(lake: Path, hour: int) -> Path:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from kube_finops.lake.contract import INVENTORY_KINDS
 from prometheus_fixture import (
     PrometheusServer,
     extract,
@@ -41,9 +42,16 @@ def test_upload_and_idempotent_rerun(
     env = _env(endpoint, BUCKET, "prod/finops")
     rc, out, err = extract(prometheus.url, tmp_path, env=env)
     assert rc == 0, out + err
-    keys = _keys(endpoint, "prod/finops/")
+    keys = _keys(endpoint, "prod/finops/raw/")
     assert keys == [
         f"prod/finops/raw/dt=2026-07-01/hour={h:02d}/{name}"
+        for h in (0, 1)
+        for name in ("_manifest.json", "part-0000.parquet")
+    ]
+    inventory = _keys(endpoint, "prod/finops/inventory/")
+    assert inventory == [
+        f"prod/finops/inventory/{kind}/dt=2026-07-01/hour={h:02d}/{name}"
+        for kind in sorted(INVENTORY_KINDS)
         for h in (0, 1)
         for name in ("_manifest.json", "part-0000.parquet")
     ]
@@ -52,11 +60,12 @@ def test_upload_and_idempotent_rerun(
     assert pq.read_metadata(hour_file(tmp_path, 0)).num_rows == 420
     rc, out, _ = extract(prometheus.url, tmp_path, env=env)
     assert rc == 0 and out.count("skipped (exists)") == 2
-    assert _keys(endpoint, "prod/finops/") == keys
+    assert _keys(endpoint, "prod/finops/") == sorted(inventory + keys)
     # a fresh local cache: S3 already has the hours, nothing is re-extracted
     rc, out, _ = extract(prometheus.url, tmp_path / "other", env=env)
     assert rc == 0 and out.count("skipped (exists)") == 2
     assert not (tmp_path / "other" / "raw").exists()
+    assert not (tmp_path / "other" / "inventory").exists()
 
 
 def test_missing_bucket_fails_and_keeps_the_local_file(
@@ -80,4 +89,5 @@ def test_s3_endpoint_down_fails_then_a_rerun_uploads_the_kept_files(
     rc, out, err = extract(prometheus.url, tmp_path, env=_env(endpoint, BUCKET, "down"))
     assert rc == 0, out + err
     assert out.count("uploaded (local existed)") == 2
-    assert len(_keys(endpoint, "down/")) == 4
+    assert len(_keys(endpoint, "down/raw/")) == 4
+    assert len(_keys(endpoint, "down/inventory/")) == 2 * 2 * len(INVENTORY_KINDS)

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from kube_finops.extract.config import config_from_args, redact_url
 from kube_finops.extract.coverage import absent_required, render_table, warn_absent
 from kube_finops.extract.errors import ConfigError, ExtractError
+from kube_finops.extract.inventory import render_check
 from kube_finops.extract.report import EXIT_FAILED, EXIT_OK, exit_code, render_summary
 from kube_finops.extract.runner import Extractor
 
@@ -61,11 +62,13 @@ def main(
     if config.check:
         try:
             table = extractor.check()
+            inventory = extractor.check_inventory()
         except ExtractError as exc:
             log.error("coverage check of %s failed: %s", source, exc)
             return EXIT_FAILED
         sys.stdout.write(f"metric coverage {window} (UTC, end exclusive) at {source}\n")
         sys.stdout.write(render_table(table))
+        sys.stdout.write(f"\ninventory coverage {window}\n{render_check(inventory)}")
         warn_absent(window, table)
         return EXIT_FAILED if absent_required(table) else EXIT_OK
     log.info("extracting %s from %s into %s", window, source, config.lake_dir / "raw")

@@ -11,6 +11,10 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from kube_finops.extract.errors import ConfigError
+from kube_finops.extract.inventory_queries import (
+    DEFAULT_NAMESPACE_ANNOTATION_KEYS,
+    DEFAULT_NAMESPACE_LABEL_KEYS,
+)
 
 HOUR = timedelta(hours=1)
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -79,6 +83,9 @@ class ExtractConfig:
     force: bool = False
     check: bool = False
     quiet: bool = False
+    # Kubernetes keys the coverage report expects on kube_namespace_labels / _annotations.
+    namespace_label_keys: tuple[str, ...] = DEFAULT_NAMESPACE_LABEL_KEYS
+    namespace_annotation_keys: tuple[str, ...] = DEFAULT_NAMESPACE_ANNOTATION_KEYS
 
     def hours(self) -> list[datetime]:
         count = int((self.end - self.start) / HOUR)
@@ -185,6 +192,16 @@ def build_parser() -> argparse.ArgumentParser:
     add("--namespace-include", help="regex of namespaces to keep (env EXTRACT_NAMESPACE_INCLUDE)")
     add("--namespace-exclude", help="regex of namespaces to drop (env EXTRACT_NAMESPACE_EXCLUDE)")
     add("--max-series-per-query", type=int, help="split by namespace above this (default 5000)")
+    add(
+        "--namespace-label-keys",
+        help="comma-separated namespace label keys the coverage report expects "
+        "(env EXTRACT_NAMESPACE_LABEL_KEYS, default the governance.io owner/tier/sync-status)",
+    )
+    add(
+        "--namespace-annotation-keys",
+        help="comma-separated namespace annotation keys the coverage report expects "
+        "(env EXTRACT_NAMESPACE_ANNOTATION_KEYS, default governance.io TTL and purpose)",
+    )
     add("--force", action="store_true", help="re-extract hours that already exist")
     add("--check", action="store_true", help="only report metric coverage, write nothing")
     add("-q", "--quiet", action="store_true", help="no progress bar, warnings and errors only")
@@ -241,6 +258,16 @@ def _s3(env: Mapping[str, str]) -> S3Target | None:
         secret_access_key=env.get("AWS_SECRET_ACCESS_KEY") or None,
         session_token=env.get("AWS_SESSION_TOKEN") or None,
     )
+
+
+def _keys(value: str | None, default: tuple[str, ...], name: str) -> tuple[str, ...]:
+    if value is None:
+        return default
+    keys = tuple(k.strip() for k in value.split(",") if k.strip())
+    for key in keys:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/-]*", key):
+            raise ConfigError(f"{name}: {key!r} is not a Kubernetes label or annotation key")
+    return keys
 
 
 def config_from_args(
@@ -303,5 +330,15 @@ def config_from_args(
         force=args.force,
         check=args.check,
         quiet=args.quiet,
+        namespace_label_keys=_keys(
+            _pick(args.namespace_label_keys, env, "EXTRACT_NAMESPACE_LABEL_KEYS"),
+            DEFAULT_NAMESPACE_LABEL_KEYS,
+            "--namespace-label-keys",
+        ),
+        namespace_annotation_keys=_keys(
+            _pick(args.namespace_annotation_keys, env, "EXTRACT_NAMESPACE_ANNOTATION_KEYS"),
+            DEFAULT_NAMESPACE_ANNOTATION_KEYS,
+            "--namespace-annotation-keys",
+        ),
     )
     return config, args.verbose

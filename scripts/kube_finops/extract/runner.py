@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import Enum
 
@@ -15,6 +15,7 @@ from kube_finops.extract import batches, coverage
 from kube_finops.extract.client import PrometheusClient, Series
 from kube_finops.extract.config import ExtractConfig, redact_url
 from kube_finops.extract.errors import ExtractError, UploadError
+from kube_finops.extract.inventory import InventoryExtractor, KindSnapshot
 from kube_finops.extract.manifest import HourFacts, build_manifest
 from kube_finops.extract.queries import COLUMN_QUERIES, ColumnQuery, NamespaceFilter
 from kube_finops.extract.transform import TransformError, build_table
@@ -56,6 +57,8 @@ class Extractor:
         self.namespaces = NamespaceFilter(config.namespace_include, config.namespace_exclude)
         self.local = LocalLake(config.lake_dir)
         self.s3 = S3Lake(config.s3) if config.s3 else None
+        self.inventory = InventoryExtractor(config, self.namespaces, self.client)
+        self.inventory.attach_s3(self.s3)
 
     def client(self) -> PrometheusClient:
         c = self.config
@@ -68,6 +71,10 @@ class Extractor:
             return coverage.measure(client, self.config.start, self.config.end, self.namespaces)
         finally:
             client.close()
+
+    def check_inventory(self) -> list[KindSnapshot]:
+        """Inventory kinds over the whole window; writes nothing."""
+        return self.inventory.check()
 
     def run(self) -> list[HourOutcome]:
         hours = self.config.hours()
@@ -87,6 +94,17 @@ class Extractor:
         return outcomes
 
     def _one_hour(self, hour: datetime, tick: Callable[[int], object]) -> HourOutcome:
+        """The raw hour, then its inventory snapshots; a failed inventory kind fails the hour
+        (a re-run skips what was written and retries the rest)."""
+        outcome = self._raw_hour(hour, tick)
+        inventory = self.inventory.run_hour(hour)
+        if not inventory.errors:
+            return outcome
+        message = "; ".join(m for m in (outcome.message, *inventory.errors) if m)
+        status = outcome.status if not outcome.status.ok else Status.FAILED
+        return replace(outcome, status=status, message=message)
+
+    def _raw_hour(self, hour: datetime, tick: Callable[[int], object]) -> HourOutcome:
         label = f"{hour:%Y-%m-%dT%H}"
         began = time.perf_counter()
         try:

@@ -51,11 +51,11 @@ class LocalLake:
         self.manifest_path(hour).unlink(missing_ok=True)  # incomplete until the new one lands
         size = write_hour_file(self.folder(hour), table, RAW_SCHEMA).bytes
         manifest["file_bytes"] = size
-        _atomic_text(self.manifest_path(hour), json.dumps(manifest, indent=2, sort_keys=True))
+        atomic_text(self.manifest_path(hour), json.dumps(manifest, indent=2, sort_keys=True))
         return size
 
 
-def _atomic_text(path: Path, text: str) -> None:
+def atomic_text(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         tmp.write_text(text + "\n")
@@ -93,31 +93,39 @@ class S3Lake:
 
     def exists(self, hour: datetime) -> bool:
         """True when the hour's manifest (uploaded after the data) is in the bucket."""
+        return self.exists_rel(hour_relpath(hour))
+
+    def exists_rel(self, relpath: str) -> bool:
+        """True when `<relpath>/_manifest.json` (uploaded after the data) is in the bucket."""
+        key = "/".join(p for p in (self.target.prefix, relpath, MANIFEST_NAME) if p)
         try:
-            self.client.head_object(Bucket=self.target.bucket, Key=self.key(hour, MANIFEST_NAME))
+            self.client.head_object(Bucket=self.target.bucket, Key=key)
         except ClientError as exc:
             code = str(exc.response.get("Error", {}).get("Code", ""))
             if code in ("404", "NoSuchKey", "NotFound"):
                 return False
-            raise UploadError(f"{self.uri(hour, MANIFEST_NAME)}: {_describe(exc)}") from None
+            raise UploadError(f"s3://{self.target.bucket}/{key}: {_describe(exc)}") from None
         except BotoCoreError as exc:
-            raise UploadError(f"{self.uri(hour, MANIFEST_NAME)}: {_describe(exc)}") from None
+            raise UploadError(f"s3://{self.target.bucket}/{key}: {_describe(exc)}") from None
         return True
+
+    def upload_files(self, relpath: str, files: list[tuple[str, Path]]) -> None:
+        """PUT `files` (name, local path) under `<prefix>/<relpath>/`, in order (manifest last)."""
+        for name, path in files:
+            key = "/".join(p for p in (self.target.prefix, relpath, name) if p)
+            try:
+                self.client.put_object(Bucket=self.target.bucket, Key=key, Body=path.read_bytes())
+            except (ClientError, BotoCoreError) as exc:
+                raise UploadError(
+                    f"s3://{self.target.bucket}/{key}: {_describe(exc)} (local file kept: {path})"
+                ) from None
 
     def upload(self, local: LocalLake, hour: datetime) -> None:
         """PUT the data file, then the manifest (so a visible manifest means complete data)."""
-        for name, path in (
-            (FILE_NAME, local.data_path(hour)),
-            (MANIFEST_NAME, local.manifest_path(hour)),
-        ):
-            try:
-                self.client.put_object(
-                    Bucket=self.target.bucket, Key=self.key(hour, name), Body=path.read_bytes()
-                )
-            except (ClientError, BotoCoreError) as exc:
-                raise UploadError(
-                    f"{self.uri(hour, name)}: {_describe(exc)} (local file kept: {path})"
-                ) from None
+        self.upload_files(
+            hour_relpath(hour),
+            [(FILE_NAME, local.data_path(hour)), (MANIFEST_NAME, local.manifest_path(hour))],
+        )
 
 
 def _describe(exc: Exception) -> str:
