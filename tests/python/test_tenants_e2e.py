@@ -67,9 +67,16 @@ def raw_facts(lake: Path) -> tuple[list[str], dict[str, str | None], list[tuple[
     """Namespaces, each node's cluster label, and the (namespace, pod) pairs of the raw day."""
     files = str(lake / "raw" / "*" / "*" / "*.parquet")
     with duckdb.connect() as con:
-        namespaces = [r[0] for r in con.execute(f"select distinct namespace from '{files}' order by 1").fetchall()]
-        nodes = dict(con.execute(f"select node, max(cluster) from '{files}' group by node").fetchall())
-        pods = con.execute(f"select distinct namespace, pod from '{files}' order by 1, 2").fetchall()
+        namespaces = [
+            r[0]
+            for r in con.execute(f"select distinct namespace from '{files}' order by 1").fetchall()
+        ]
+        nodes = dict(
+            con.execute(f"select node, max(cluster) from '{files}' group by node").fetchall()
+        )
+        pods = con.execute(
+            f"select distinct namespace, pod from '{files}' order by 1, 2"
+        ).fetchall()
     return namespaces, nodes, pods
 
 
@@ -130,7 +137,9 @@ def write_unlabelled_inventory(lake: Path) -> None:
     namespaces, _, _ = raw_facts(lake)
     for hour in range(HOURS):
         ts = FIRST_HOUR_UTC + timedelta(hours=hour)
-        rows = [{"cluster": None, "namespace": ns, "labels": {}, "annotations": {}} for ns in namespaces]
+        rows = [
+            {"cluster": None, "namespace": ns, "labels": {}, "annotations": {}} for ns in namespaces
+        ]
         write_inventory_hour(lake, "namespaces", ts, rows)
 
 
@@ -163,12 +172,17 @@ def unlabelled(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
     generate_raw(lake)
     write_unlabelled_inventory(lake)
     run = DbtRun(work / "finops.duckdb", work)
-    run("build", "--exclude", "test_type:unit", dbt_vars={**BASE_VARS, "raw_path": str(lake / "raw")})
+    run(
+        "build",
+        "--exclude",
+        "test_type:unit",
+        dbt_vars={**BASE_VARS, "raw_path": str(lake / "raw")},
+    )
     return run
 
 
 def hand_costs(run: DbtRun) -> dict[tuple[str, str], dict[str, float]]:
-    """Per (cluster_type, namespace): allocated cost and overage, from daily_enriched and the seed."""
+    """Per (cluster_type, namespace): allocated cost and overage, from daily_enriched + seed."""
     price = default_prices()
     rows = run.query(
         "select cluster_type, namespace, cpu_allocated_core_hours, mem_allocated_gb_hours, "
@@ -179,7 +193,9 @@ def hand_costs(run: DbtRun) -> dict[tuple[str, str], dict[str, float]]:
     for cluster, ns, cpu_ch, mem_gh, pv_gh, cpu_avg, cpu_req, mem_avg, mem_req, minutes in rows:
         entry = costs.setdefault((cluster, ns), {"alloc": 0.0, "overage": 0.0})
         entry["alloc"] += (
-            cpu_ch * price["cpu_core_hour"] + mem_gh * price["mem_gb_hour"] + pv_gh * price["pv_gb_hour"]
+            cpu_ch * price["cpu_core_hour"]
+            + mem_gh * price["mem_gb_hour"]
+            + pv_gh * price["pv_gb_hour"]
         )
         hours = minutes / 60
         entry["overage"] += max(cpu_avg - cpu_req, 0) * hours * price["cpu_core_hour"]
@@ -239,7 +255,8 @@ def test_money_is_conserved_and_idle_kept(labelled: tuple[DbtRun, str]) -> None:
 def test_requests_above_allocatable_are_flagged_with_no_idle(labelled: tuple[DbtRun, str]) -> None:
     run, _ = labelled
     rows = run.query(
-        "select cluster_type, requests_exceed_allocatable, cpu_idle_ch, mem_idle_gh, cpu_allocatable_ch "
+        "select cluster_type, requests_exceed_allocatable, cpu_idle_ch, mem_idle_gh, "
+        "cpu_allocatable_ch "
         f"from marts.cluster_capacity_daily where date = date '{DAY}' order by 1"
     )
     by_cluster = {r[0]: r[1:] for r in rows}
@@ -258,7 +275,8 @@ def test_owners_inventory_names_the_workload(labelled: tuple[DbtRun, str]) -> No
     )
     assert workloads == [("statefulset", RENAMED_OWNER)]
     for (command,) in run.query(
-        f"select kubectl_command from marts.rightsizing_recommendations where namespace = '{renamed_ns}'"
+        "select kubectl_command from marts.rightsizing_recommendations "
+        f"where namespace = '{renamed_ns}'"
     ):
         assert f" set resources statefulset/{RENAMED_OWNER} " in command
 
@@ -278,7 +296,10 @@ def test_cluster_without_labels_is_seed_or_unassigned_and_says_why(unlabelled: D
     coverage = dict(unlabelled.query("select kind, message from marts.inventory_kind_coverage"))
     message = coverage["namespaces"]
     assert "no namespace carries label governance.io/tenant-owner" in message
-    assert "--metric-labels-allowlist=namespaces=[governance.io/tenant-owner,governance.io/tier]" in message
+    assert (
+        "--metric-labels-allowlist=namespaces=[governance.io/tenant-owner,governance.io/tier]"
+        in message
+    )
     assert "--metric-annotations-allowlist=namespaces=[" in message
     assert coverage["nodes"].startswith("no nodes inventory in the window")
     # no nodes: no capacity rows, no idle row; the money still adds up (the dbt test ran in build)
@@ -295,8 +316,7 @@ def test_money_test_fails_when_cost_goes_missing(
     shutil.copy(labelled[0].db_path, copy.db_path)
     with duckdb.connect(str(copy.db_path)) as con:
         con.execute(
-            "delete from marts.tenant_cost_daily where owner = 'bob' "
-            f"and date = date '{DAY}'"
+            "delete from marts.tenant_cost_daily where owner = 'bob' " f"and date = date '{DAY}'"
         )
     proc = copy(
         "test",

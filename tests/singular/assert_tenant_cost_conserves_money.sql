@@ -73,11 +73,20 @@ idle as (
 
 clusters as (
 
-    select date, cluster_type from owners
+    select
+        date,
+        cluster_type
+    from owners
     union
-    select date, cluster_type from allocated
+    select
+        date,
+        cluster_type
+    from allocated
     union
-    select date, cluster_type from idle
+    select
+        date,
+        cluster_type
+    from idle
 
 ),
 

@@ -33,8 +33,10 @@
 {%- endif %}
 {%- set owner_key = var('namespace_owner_label') %}
 {%- set tier_key = var('namespace_tier_label') %}
-{%- set label_hint = "start kube-state-metrics with --metric-labels-allowlist=namespaces=[" ~ owner_key ~ "," ~ tier_key ~ "]" %}
-{%- set annotation_hint = "start kube-state-metrics with --metric-annotations-allowlist=namespaces=[" ~ var('namespace_ttl_annotation') ~ "," ~ var('namespace_purpose_annotation') ~ "]" %}
+{%- set ksm = "start kube-state-metrics with --metric-" %}
+{%- set label_hint = ksm ~ "labels-allowlist=namespaces=[" ~ owner_key ~ "," ~ tier_key ~ "]" %}
+{%- set annotation_keys = [var('namespace_ttl_annotation'), var('namespace_purpose_annotation')] | join(',') %}
+{%- set annotation_hint = ksm ~ "annotations-allowlist=namespaces=[" ~ annotation_keys ~ "]" %}
 with
 
 namespace_snapshots as (
@@ -60,15 +62,15 @@ namespace_metadata as (
 kinds as (
 
     {%- for kind in kinds %}
-    select
-        '{{ kind }}' as kind,
-        {{ hours_expected | length }} as hours_expected,
-        {{ present.get(kind, {}).get('hours', 0) }} as hours_present,
-        {{ present.get(kind, {}).get('files', 0) }} as files,
-        {{ sql_string(consequences[kind]) }} as consequence
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
+        select
+            '{{ kind }}' as kind,
+            {{ hours_expected | length }} as hours_expected,
+            {{ present.get(kind, {}).get('hours', 0) }} as hours_present,
+            {{ present.get(kind, {}).get('files', 0) }} as files,
+            {{ sql_string(consequences[kind]) }} as consequence
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
     {%- endfor %}
 
 ),
@@ -96,7 +98,9 @@ final as (
                     || case when namespace_metadata.with_any_label = 0 then ', nor any other label' else '' end
                     || '): {{ label_hint }}; ' || kinds.consequence
                     || case
-                        when namespace_metadata.with_any_annotation = 0 then '; no annotation either: {{ annotation_hint }}'
+                        when
+                            namespace_metadata.with_any_annotation = 0
+                            then '; no annotation either: {{ annotation_hint }}'
                         else ''
                     end
             when kinds.kind = 'namespaces' and namespace_metadata.with_any_annotation = 0

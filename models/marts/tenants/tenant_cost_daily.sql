@@ -71,9 +71,15 @@ cluster_prices as (
         coalesce(own_prices.mem_gb_hour, default_prices.mem_gb_hour) as mem_gb_hour_price,
         coalesce(own_prices.currency, default_prices.currency) as currency
     from (
-        select date, cluster_type from namespace_days
+        select
+            date,
+            cluster_type
+        from namespace_days
         union
-        select date, cluster_type from cluster_capacity
+        select
+            date,
+            cluster_type
+        from cluster_capacity
     ) as clusters
     left join prices as own_prices
         on clusters.cluster_type = own_prices.cluster_type
@@ -167,13 +173,27 @@ cluster_idle as (
 
 ),
 
-tenant_weights as (
+tenant_totals as (
 
     select
         *,
         count(*) over (partition by date, cluster_type) as tenant_rows_in_cluster,
         sum(alloc_cost) over (partition by date, cluster_type) as cluster_tenant_alloc_cost
     from tenant_rows
+
+),
+
+tenant_weights as (
+
+    -- weighted: the row's share of the cluster's tenant allocated cost (even when that is 0)
+    select
+        *,
+        case
+            when {{ sql_string(split) }} = 'weighted' and cluster_tenant_alloc_cost > 0
+                then alloc_cost / cluster_tenant_alloc_cost
+            else 1.0 / tenant_rows_in_cluster
+        end as weight
+    from tenant_totals
 
 ),
 
@@ -191,35 +211,14 @@ tenants_charged as (
         tenant_weights.overage_cost,
         cast(0 as double) as object_storage_cost,
         tenant_weights.waste_cost,
-        coalesce(shared_pools.shared_amount, 0) * weights.share as shared_cost,
-        {%- if idle_mode == 'share' %}
-        coalesce(cluster_idle.idle_amount, 0) * weights.share as idle_cost,
-        {%- else %}
-        cast(0 as double) as idle_cost,
-        {%- endif %}
-        tenant_weights.energy_cost + coalesce(shared_pools.shared_energy, 0) * weights.share as energy_cost
+        coalesce(shared_pools.shared_amount, 0) * tenant_weights.weight as shared_cost,
+        case
+            when {{ sql_string(idle_mode) }} = 'share'
+                then coalesce(cluster_idle.idle_amount, 0) * tenant_weights.weight
+            else cast(0 as double)
+        end as idle_cost,
+        tenant_weights.energy_cost + coalesce(shared_pools.shared_energy, 0) * tenant_weights.weight as energy_cost
     from tenant_weights
-    inner join (
-        select
-            date,
-            cluster_type,
-            owner,
-            tier,
-            {%- if split == 'weighted' %}
-            case
-                when cluster_tenant_alloc_cost > 0 then alloc_cost / cluster_tenant_alloc_cost
-                else 1.0 / tenant_rows_in_cluster
-            end as share
-            {%- else %}
-            1.0 / tenant_rows_in_cluster as share
-            {%- endif %}
-        from tenant_weights
-    ) as weights
-        on
-            tenant_weights.date = weights.date
-            and tenant_weights.cluster_type = weights.cluster_type
-            and tenant_weights.owner = weights.owner
-            and tenant_weights.tier = weights.tier
     left join shared_pools
         on
             tenant_weights.date = shared_pools.date
@@ -290,9 +289,7 @@ idle_rows as (
         on
             cluster_idle.date = clusters_with_tenants.date
             and cluster_idle.cluster_type = clusters_with_tenants.cluster_type
-    {%- if idle_mode == 'share' %}
-    where clusters_with_tenants.cluster_type is null
-    {%- endif %}
+    where {{ sql_string(idle_mode) }} = 'keep' or clusters_with_tenants.cluster_type is null
 
 ),
 
