@@ -129,6 +129,11 @@ def write_labelled_inventory(lake: Path) -> str:
             if ns == renamed_ns
         ]  # fmt: skip
         write_inventory_hour(lake, "owners", ts, owner_rows)
+        bucket_rows = [
+            {"bucket": "alice-data", "usage_bytes": 10.0 * GIB, "objects": 5.0},
+            {"bucket": "scratch", "usage_bytes": 1.0 * GIB, "objects": 1.0},
+        ]
+        write_inventory_hour(lake, "buckets", ts, bucket_rows)
     return renamed_ns
 
 
@@ -327,3 +332,18 @@ def test_money_test_fails_when_cost_goes_missing(
     )
     assert proc.returncode != 0
     assert "assert_tenant_cost_conserves_money" in proc.stdout
+
+
+def test_buckets_are_charged_to_their_owner_on_object_storage_rows(
+    labelled: tuple[DbtRun, str],
+) -> None:
+    run, _ = labelled
+    rows = dict(
+        run.query(
+            "select owner, object_storage_cost from marts.tenant_cost_daily "
+            f"where date = date '{DAY}' and cluster_type = 'OBJECT_STORAGE'"
+        )
+    )
+    # 10 GiB all day = 240 GiB-hours at 0.023 per GiB-month of 730 hours; `^(.+)-data$` -> alice
+    assert rows["alice"] == pytest.approx(240 * 0.023 / 730, rel=1e-9)
+    assert rows["unassigned"] == pytest.approx(24 * 0.023 / 730, rel=1e-9)

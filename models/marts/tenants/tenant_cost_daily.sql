@@ -8,8 +8,10 @@
 -- tenant to carry it. The cluster's idle cost (cluster_capacity_daily) is kept on one `__idle__`
 -- row (var idle_cost: keep) or spread like shared cost (share). Money is conserved per date and
 -- cluster: the rows' total_cost adds up to all namespaces' allocated cost + overage + object
--- storage + idle. energy_cost (electricity + carbon of energy_ns_daily) is spread the same way
--- and is not part of total_cost: it is another lens on the same machines.
+-- storage + idle. Buckets belong to no Kubernetes cluster: their owners' object-storage cost is on
+-- rows of cluster_type OBJECT_STORAGE (int_bucket_usage_daily). energy_cost (electricity +
+-- carbon of energy_ns_daily) is spread the same way and is not part of total_cost: it is another
+-- lens on the same machines.
 {%- set split = var('shared_cost_split') %}
 {%- set idle_mode = var('idle_cost') %}
 {%- if split not in ['weighted', 'even'] %}
@@ -55,6 +57,12 @@ cluster_capacity as (
 
 ),
 
+bucket_days as (
+
+    select * from {{ ref('int_bucket_usage_daily') }}
+
+),
+
 prices as (
 
     select * from {{ ref('stg_seeds__resource_prices') }}
@@ -80,6 +88,11 @@ cluster_prices as (
             date,
             cluster_type
         from cluster_capacity
+        union
+        select
+            date,
+            'OBJECT_STORAGE' as cluster_type
+        from bucket_days
     ) as clusters
     left join prices as own_prices
         on clusters.cluster_type = own_prices.cluster_type
@@ -293,6 +306,29 @@ idle_rows as (
 
 ),
 
+storage_rows as (
+
+    -- buckets belong to no Kubernetes cluster: one OBJECT_STORAGE row per owner
+    select
+        date,
+        'OBJECT_STORAGE' as cluster_type,
+        owner,
+        'unknown' as tier,
+        0 as namespaces,
+        cast(0 as double) as cpu_alloc_cost,
+        cast(0 as double) as mem_alloc_cost,
+        cast(0 as double) as pv_alloc_cost,
+        cast(0 as double) as overage_cost,
+        {{ finops_sum('storage_cost') }} as object_storage_cost,
+        cast(0 as double) as waste_cost,
+        cast(0 as double) as shared_cost,
+        cast(0 as double) as idle_cost,
+        cast(0 as double) as energy_cost
+    from bucket_days
+    group by date, owner
+
+),
+
 owner_rows as (
 
     select * from tenants_charged
@@ -300,6 +336,8 @@ owner_rows as (
     select * from shared_carriers
     union all
     select * from idle_rows
+    union all
+    select * from storage_rows
 
 ),
 
