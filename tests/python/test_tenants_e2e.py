@@ -23,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 from conftest import REPO, DbtRun
 from inventory_lake import write_inventory_hour
@@ -347,3 +348,23 @@ def test_buckets_are_charged_to_their_owner_on_object_storage_rows(
     # 10 GiB all day = 240 GiB-hours at 0.023 per GiB-month of 730 hours; `^(.+)-data$` -> alice
     assert rows["alice"] == pytest.approx(240 * 0.023 / 730, rel=1e-9)
     assert rows["unassigned"] == pytest.approx(24 * 0.023 / 730, rel=1e-9)
+
+
+def test_inventory_file_missing_identity_column_is_named(dbt_run: DbtRun, tmp_path: Path) -> None:
+    lake = tmp_path / "lake"
+    bad = write_inventory_hour(
+        lake,
+        "nodes",
+        FIRST_HOUR_UTC,
+        [{"node": "cmp-w-001", "resource": "cpu", "allocatable": 4.0}],
+    )
+    pq.write_table(pq.read_table(bad).drop(["node"]), bad)
+    proc = dbt_run(
+        "build",
+        "--select",
+        "stg_inventory__nodes",
+        dbt_vars={**BASE_VARS, "raw_path": str(lake / "raw")},
+        check=False,
+    )
+    assert proc.returncode != 0
+    assert f"inventory file(s) {bad} of kind nodes lack required column(s) node" in proc.stdout
