@@ -2,7 +2,8 @@
 -- right-sizing lookback window (var lookback_days ending at end_date, SPEC §8): the replicas of a
 -- workload judged together, i.e. the max across its pods (and nodes) of each daily number, like
 -- KRR and Kubecost. Reads the daily_enriched mart because it is the only history beyond the
--- current run's window (a daily run builds one day; the lookback needs seven).
+-- current run's window (a daily run builds one day; the lookback needs seven). The workload is
+-- the pod's real top controller from the owners inventory when known, else parsed from the pod name.
 with
 
 container_days as (
@@ -12,13 +13,26 @@ container_days as (
 
 ),
 
+pod_owners as (
+
+    select * from {{ ref('int_pod_owners_daily') }}
+    where date between {{ lookback_start_date() }} and {{ window_end_date() }}
+
+),
+
 identified as (
 
     select
-        *,
-        {{ k8s_workload_kind('pod') }} as workload_kind,
-        {{ k8s_workload_name('pod') }} as workload
+        container_days.*,
+        coalesce(pod_owners.owner_kind, {{ k8s_workload_kind('container_days.pod') }}) as workload_kind,
+        coalesce(pod_owners.owner_name, {{ k8s_workload_name('container_days.pod') }}) as workload
     from container_days
+    left join pod_owners
+        on
+            container_days.date = pod_owners.date
+            and container_days.namespace = pod_owners.namespace
+            and container_days.pod = pod_owners.pod
+            and (pod_owners.cluster_label is null or container_days.cluster_type = pod_owners.cluster_label)
 
 ),
 

@@ -4,7 +4,9 @@
 -- trend_window_days (28) days ending at end_date, per cluster (scope 'cluster', namespace '*') and
 -- per namespace (scope 'namespace'), projected var forecast_days (14) days past end_date. Where var
 -- cluster_capacity sets a capacity for the cluster and metric, the first day the projected
--- cluster total reaches it. A snapshot of the latest window: rebuilt on every run.
+-- cluster total reaches it; where it sets none, the cluster's allocatable (cluster_capacity_daily,
+-- its latest day in the trend window: cpu_allocatable_ch for CPU metrics, mem_allocatable_gh for
+-- memory ones). A snapshot of the latest window: rebuilt on every run.
 {%- set metrics = ['cpu_used_ch', 'cpu_alloc_ch', 'mem_used_gh', 'mem_alloc_gh'] %}
 {%- set capacity = var('cluster_capacity') or {} %}
 with
@@ -86,7 +88,7 @@ horizon as (
 
 ),
 
-capacities as (
+configured_capacities as (
 
     {%- set rows = [] %}
     {%- for cluster, per_metric in capacity.items() %}
@@ -111,6 +113,50 @@ capacities as (
             cast(null as double) as capacity
         where false
     {%- endif %}
+
+),
+
+allocatable_days as (
+
+    select
+        cluster_type,
+        cpu_allocatable_ch,
+        mem_allocatable_gh,
+        row_number() over (partition by cluster_type order by date desc) as days_back
+    from {{ ref('cluster_capacity_daily') }}
+    where
+        date between {{ finops_date_add(window_end_date(), 1 - var('trend_window_days')) }}
+        and {{ window_end_date() }}
+
+),
+
+allocatable_capacities as (
+
+    {%- for m in metrics %}
+        select
+            cluster_type,
+            '{{ m }}' as metric,
+            {{ 'cpu_allocatable_ch' if m.startswith('cpu') else 'mem_allocatable_gh' }} as capacity
+        from allocatable_days
+        where days_back = 1
+        {%- if not loop.last %}
+            union all
+        {%- endif %}
+    {%- endfor %}
+
+),
+
+capacities as (
+
+    select * from configured_capacities
+    union all
+    select allocatable_capacities.*
+    from allocatable_capacities
+    left join configured_capacities
+        on
+            allocatable_capacities.cluster_type = configured_capacities.cluster_type
+            and allocatable_capacities.metric = configured_capacities.metric
+    where configured_capacities.metric is null
 
 ),
 
