@@ -391,7 +391,8 @@ def test_bucket_lifecycle_and_tenant_storage(built: DbtRun) -> None:
     # bob's only namespace is dormant, alice's expired, erin has none; dave is active and
     # scratch matches no bucket_owners pattern (unassigned): neither is suggested
     assert built.query(
-        "select bucket, owner, bytes, round(cost_per_month, 12), owner_namespaces, reason, suggestion "
+        "select bucket, owner, bytes, round(cost_per_month, 12), owner_namespaces, reason, "
+        "suggestion "
         "from marts.gov_bucket_lifecycle order by bucket"
     ) == [
         (
