@@ -33,8 +33,8 @@
 {#- Whole quantity units back in the quota's own unit (cores, bytes or a count). -#}
 {% macro quota_units_value(units, unit) -%}
     case {{ unit }}
-        when 'cores' then {{ units }} / 1000.0
-        when 'bytes' then {{ units }} * 1048576.0
+        when 'cores' then cast({{ units }} as double) / 1000
+        when 'bytes' then cast({{ units }} as double) * 1048576
         else cast({{ units }} as double)
     end
 {%- endmacro %}
