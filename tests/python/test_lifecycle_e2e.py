@@ -387,6 +387,13 @@ def test_namespace_lifecycle(built: DbtRun) -> None:
     ]
 
 
+def test_namespace_lifecycle_shows_the_owners_bucket_bytes(built: DbtRun) -> None:
+    assert built.query(
+        "select namespace, owner_bucket_bytes from marts.gov_namespace_lifecycle "
+        "where namespace in ('alice-old', 'bob-sandbox', 'frank-tmp') order by namespace"
+    ) == [("alice-old", GIB), ("bob-sandbox", 10 * GIB), ("frank-tmp", 0.0)]
+
+
 def test_bucket_lifecycle_and_tenant_storage(built: DbtRun) -> None:
     # bob's only namespace is dormant, alice's expired, erin has none; dave is active and
     # scratch matches no bucket_owners pattern (unassigned): neither is suggested

@@ -5,7 +5,8 @@
 -- a real YYYY-MM-DD date: reported, never treated as expired) or is dormant (dormant_namespaces),
 -- in that order of precedence (is_dormant says so whatever the status). With what it still holds
 -- on end_date (daily_enriched: requests and PV capacity), what that costs per month (resource
--- prices x var hours_per_month), the next action and, for an expired namespace, the delete
+-- prices x var hours_per_month) and the bytes its owner keeps in buckets (tenant_storage_daily),
+-- the next action and, for an expired namespace, the delete
 -- command; the delete is due var ttl_grace_days after the TTL date. A snapshot of the latest
 -- window: rebuilt on every run.
 with
@@ -33,6 +34,23 @@ container_days as (
 prices as (
 
     select * from {{ ref('stg_seeds__resource_prices') }}
+
+),
+
+buckets_on_end_date as (
+
+    select * from {{ ref('tenant_storage_daily') }}
+    where date = {{ window_end_date() }}
+
+),
+
+owner_buckets as (
+
+    select
+        owner,
+        {{ finops_sum('bytes') }} as bucket_bytes
+    from buckets_on_end_date
+    group by owner
 
 ),
 
@@ -90,6 +108,7 @@ priced as (
         coalesce(holdings.cpu_request_cores, 0) as cpu_request_cores,
         coalesce(holdings.mem_request_gb, 0) as mem_request_gb,
         coalesce(holdings.pv_capacity_gb, 0) as pv_capacity_gb,
+        coalesce(owner_buckets.bucket_bytes, 0) as owner_bucket_bytes,
         coalesce(own_prices.cpu_core_hour, default_prices.cpu_core_hour) as cpu_core_hour_price,
         coalesce(own_prices.mem_gb_hour, default_prices.mem_gb_hour) as mem_gb_hour_price,
         coalesce(own_prices.pv_gb_hour, default_prices.pv_gb_hour) as pv_gb_hour_price,
@@ -99,6 +118,8 @@ priced as (
         on
             classified.cluster_type = holdings.cluster_type
             and classified.namespace = holdings.namespace
+    left join owner_buckets
+        on classified.owner = owner_buckets.owner
     left join prices as own_prices
         on classified.cluster_type = own_prices.cluster_type
     left join prices as default_prices
@@ -121,6 +142,7 @@ final as (
         cpu_request_cores,
         mem_request_gb,
         pv_capacity_gb,
+        owner_bucket_bytes,
         (
             cpu_request_cores * cpu_core_hour_price
             + mem_request_gb * mem_gb_hour_price
