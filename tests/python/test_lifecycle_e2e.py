@@ -201,7 +201,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> DbtRun:
         "cautious",
         "--select",
         "+quota_fit +quota_overcommit_daily +gov_namespace_lifecycle +gov_bucket_lifecycle "
-        "+tenant_storage_daily",
+        "+tenant_storage_daily +tenant_cost_daily",
         dbt_vars={
             "start_date": "2026-07-01",
             "end_date": "2026-07-03",
@@ -443,3 +443,14 @@ def test_bucket_lifecycle_and_tenant_storage(built: DbtRun) -> None:
         ("2026-07-02", "unassigned", 3 * GIB, 100.0, 72.0, round(72 / 730 * 0.023, 12), "USD"),
         ("2026-07-03", "unassigned", 3 * GIB, 100.0, 72.0, round(72 / 730 * 0.023, 12), "USD"),
     ]
+
+
+def test_object_storage_cost_in_chargeback(built: DbtRun) -> None:
+    # tenant_cost_daily: bob's 10 GiB bucket on its own OBJECT_STORAGE row, 240 / 730 x 0.023,
+    # the same money as tenant_storage_daily's cost
+    expected = round(240 / 730 * 0.023, 12)
+    assert built.query(
+        "select date::varchar, namespaces, round(object_storage_cost, 12), round(total_cost, 12) "
+        "from marts.tenant_cost_daily where cluster_type = 'OBJECT_STORAGE' and owner = 'bob' "
+        "order by date"
+    ) == [(day, 0, expected, expected) for day in ("2026-07-01", "2026-07-02", "2026-07-03")]
