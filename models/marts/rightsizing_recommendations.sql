@@ -176,10 +176,17 @@ recommended_requests as (
 
 recommended as (
 
-    -- limits never fall below the recommended request; an unset limit becomes 2 x the request
+    -- limits never fall below the recommended request; an unset CPU limit becomes
+    -- rightsizing_limit_to_request_factor x the request, and so does the limit of a throttled
+    -- container unless its current limit is already higher (never a limit at its own P95)
     select
         *,
         case
+            when cpu_rule = 'shortage'
+                then greatest(
+                        current_cpu_limit,
+                        {{ var('rightsizing_limit_to_request_factor') }} * recommended_cpu_request
+                    )
             when cpu_limit_missing
                 then {{ var('rightsizing_limit_to_request_factor') }} * recommended_cpu_request
             else greatest(current_cpu_limit, recommended_cpu_request)
