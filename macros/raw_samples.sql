@@ -53,7 +53,7 @@
     {{ return(adapter.dispatch('raw_list_files', 'kube_finops')(globs)) }}
 {%- endmacro %}
 
-{% macro default__raw_list_files(globs) -%}
+{% macro duckdb__raw_list_files(globs) -%}
     {%- set listing -%}
         {%- for g in globs %}
         select file from glob({{ sql_string(g) }})
@@ -146,6 +146,10 @@
 
 {#- The typed, empty relation used when the window has no files (or at parse time). -#}
 {% macro raw_empty_relation() -%}
+    {{ return(adapter.dispatch('raw_empty_relation', 'kube_finops')()) }}
+{%- endmacro %}
+
+{% macro duckdb__raw_empty_relation() -%}
     select
         null::timestamptz as sample_ts,
         null::string as cluster_label,
@@ -166,7 +170,7 @@
     {{ return(adapter.dispatch('raw_samples_scan', 'kube_finops')()) }}
 {%- endmacro %}
 
-{% macro default__raw_samples_scan() -%}
+{% macro duckdb__raw_samples_scan() -%}
     {#- lineage: the raw lake source (its external_location is the whole lake; we read a pruned list) -#}
     {%- set lake = source('raw', 'container_samples') -%}
     {%- if not execute -%}
@@ -205,13 +209,13 @@
 {% macro spark__raw_samples_scan() -%}
     {%- set lake = source('raw', 'container_samples') -%}
     {%- if not execute -%}
-        {{ return(spark__raw_empty_relation()) }}
+        {{ return(raw_empty_relation()) }}
     {%- endif -%}
     {%- set w = finops_window() -%}
     {%- set files = raw_window_files(w) -%}
     {%- if files | length == 0 -%}
         {{ log("kube-finops: no raw files for " ~ w.start_date ~ " .. " ~ w.end_date ~ " under " ~ (var('raw_glob') or var('raw_path')) ~ ": the marts get no rows for this window", info=true) }}
-        {{ return(spark__raw_empty_relation()) }}
+        {{ return(raw_empty_relation()) }}
     {%- endif -%}
     {%- if var('raw_glob') -%}
         {%- set pattern = var('raw_glob') -%}

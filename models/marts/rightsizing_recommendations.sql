@@ -19,12 +19,13 @@ with
 workload_days as (
 
     select * from {{ ref('int_workload_containers_daily') }}
+    where date between {{ lookback_start_date() }} and {{ window_end_date() }}
 
 ),
 
 prices as (
 
-    select * from {{ ref('stg_seeds__resource_prices') }}
+    select * from {{ ref('int_resource_prices') }}
 
 ),
 
@@ -218,9 +219,9 @@ priced as (
 
     select
         recommended.*,
-        coalesce(cluster_prices.cpu_core_hour, default_prices.cpu_core_hour) as cpu_core_hour_price,
-        coalesce(cluster_prices.mem_gb_hour, default_prices.mem_gb_hour) as mem_gb_hour_price,
-        coalesce(cluster_prices.currency, default_prices.currency) as currency,
+        prices.cpu_core_hour as cpu_core_hour_price,
+        prices.mem_gb_hour as mem_gb_hour_price,
+        prices.currency,
         (recommended.recommended_cpu_request - recommended.current_cpu_request)
         * recommended.replica_hours_per_day as cpu_core_hours_delta_per_day,
         (recommended.recommended_mem_request_gb - recommended.current_mem_request_gb)
@@ -234,10 +235,8 @@ priced as (
             abs(recommended.recommended_mem_limit_gb - recommended.current_mem_limit_gb)
         ) as mem_change_mib
     from recommended
-    left join prices as cluster_prices
-        on recommended.cluster_type = cluster_prices.cluster_type
-    left join prices as default_prices
-        on default_prices.cluster_type = '*'
+    left join prices
+        on recommended.cluster_type = prices.cluster_type
     where recommended.recommendation_type is not null
 
 ),
