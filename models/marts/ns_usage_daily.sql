@@ -1,6 +1,6 @@
 -- Namespace daily usage, score and cost (SPEC §6, §9): one row per (date, cluster_type, namespace).
--- Costs price the allocated (and wasted) core-hours and GB-hours with the cluster's row of seed
--- resource_prices, else its `*` default row.
+-- Costs price the allocated (and wasted) core-hours and GB-hours at the cluster's resolved prices
+-- (int_resource_prices: its row of seed resource_prices, else the `*` default row).
 with
 
 container_days as (
