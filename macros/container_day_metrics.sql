@@ -32,3 +32,11 @@
                'mem_rss_max', 'oom_strike_sum', 'pv_capacity_max', 'pv_used_p95', 'energy_joules_sum',
                'energy_minutes']) }}
 {%- endmacro %}
+
+{#- The container_day_metrics() columns with a day that had no usable sample as 0 (the users'
+    fill_null(0)): what daily_enriched publishes and right-sizing judges. -#}
+{% macro container_day_metrics_filled() -%}
+    {%- for c in container_day_metric_columns() %}
+    coalesce({{ c }}, 0) as {{ c }}{% if not loop.last %},{% endif %}
+    {%- endfor %}
+{%- endmacro %}

@@ -1,11 +1,14 @@
-{#- Engine-specific SQL, dispatched so models stay engine-neutral. -#}
+{#- Engine-specific SQL, dispatched so models stay engine-neutral. Every dispatched macro has an
+    explicit duckdb__ and spark__ implementation and no default__: another adapter fails at compile
+    time naming the missing macro instead of running one engine's SQL on another. SQL that is the
+    same on both engines is a plain macro. -#}
 
 {#- Linear-interpolation percentile (numpy's default; SPEC §5). -#}
 {% macro finops_percentile(column, fraction) -%}
     {{ return(adapter.dispatch('finops_percentile', 'kube_finops')(column, fraction)) }}
 {%- endmacro %}
 
-{% macro default__finops_percentile(column, fraction) -%}
+{% macro duckdb__finops_percentile(column, fraction) -%}
     quantile_cont({{ column }}, {{ fraction }})
 {%- endmacro %}
 
@@ -14,7 +17,7 @@
     {{ return(adapter.dispatch('finops_regex_search', 'kube_finops')(value, pattern)) }}
 {%- endmacro %}
 
-{% macro default__finops_regex_search(value, pattern) -%}
+{% macro duckdb__finops_regex_search(value, pattern) -%}
     regexp_matches({{ value }}, {{ pattern }})
 {%- endmacro %}
 
@@ -26,9 +29,6 @@
     {{ return(adapter.dispatch('finops_sum', 'kube_finops')(column)) }}
 {%- endmacro %}
 
-{% macro default__finops_sum(column) -%}
-    sum({{ column }})
-{%- endmacro %}
 
 {% macro duckdb__finops_sum(column) -%}
     sum(({{ column }})::decimal(38, 12))::double
@@ -42,9 +42,6 @@
     {{ return(adapter.dispatch('finops_avg', 'kube_finops')(column)) }}
 {%- endmacro %}
 
-{% macro default__finops_avg(column) -%}
-    avg({{ column }})
-{%- endmacro %}
 
 {% macro duckdb__finops_avg(column) -%}
     avg(({{ column }})::decimal(38, 12))::double
@@ -62,7 +59,7 @@
     {{ return(adapter.dispatch('finops_distinct_minutes', 'kube_finops')(minute_ts)) }}
 {%- endmacro %}
 
-{% macro default__finops_distinct_minutes(minute_ts) -%}
+{% macro spark__finops_distinct_minutes(minute_ts) -%}
     count(distinct {{ minute_ts }})
 {%- endmacro %}
 
@@ -71,11 +68,8 @@
 {%- endmacro %}
 
 {#- Group `group` of the first match of `pattern` in `value` ('' when no match). -#}
+{#- (the same SQL on both engines: not dispatched) -#}
 {% macro finops_regex_extract(value, pattern, group) -%}
-    {{ return(adapter.dispatch('finops_regex_extract', 'kube_finops')(value, pattern, group)) }}
-{%- endmacro %}
-
-{% macro default__finops_regex_extract(value, pattern, group) -%}
     regexp_extract({{ value }}, {{ pattern }}, {{ group }})
 {%- endmacro %}
 
@@ -84,9 +78,6 @@
     {{ return(adapter.dispatch('finops_format_decimal', 'kube_finops')(value, decimals)) }}
 {%- endmacro %}
 
-{% macro default__finops_format_decimal(value, decimals) -%}
-    format_string('%.{{ decimals }}f', {{ value }})
-{%- endmacro %}
 
 {#- Spark's format_string rejects a decimal (a literal such as 0.9 * 100 is one): format a double. -#}
 {% macro spark__finops_format_decimal(value, decimals) -%}
@@ -102,7 +93,7 @@
     {{ return(adapter.dispatch('finops_sorted_distinct_list', 'kube_finops')(column, separator)) }}
 {%- endmacro %}
 
-{% macro default__finops_sorted_distinct_list(column, separator) -%}
+{% macro spark__finops_sorted_distinct_list(column, separator) -%}
     array_join(array_sort(collect_set({{ column }})), '{{ separator }}')
 {%- endmacro %}
 
@@ -115,7 +106,7 @@
     {{ return(adapter.dispatch('finops_local_midnight_utc', 'kube_finops')(date_expr, tz)) }}
 {%- endmacro %}
 
-{% macro default__finops_local_midnight_utc(date_expr, tz) -%}
+{% macro spark__finops_local_midnight_utc(date_expr, tz) -%}
     to_utc_timestamp(cast({{ date_expr }} as timestamp), '{{ tz }}')
 {%- endmacro %}
 
@@ -128,7 +119,7 @@
     {{ return(adapter.dispatch('finops_date_add', 'kube_finops')(date_expr, days)) }}
 {%- endmacro %}
 
-{% macro default__finops_date_add(date_expr, days) -%}
+{% macro spark__finops_date_add(date_expr, days) -%}
     date_add({{ date_expr }}, {{ days }})
 {%- endmacro %}
 
@@ -141,7 +132,7 @@
     {{ return(adapter.dispatch('finops_json_object', 'kube_finops')(pairs)) }}
 {%- endmacro %}
 
-{% macro default__finops_json_object(pairs) -%}
+{% macro spark__finops_json_object(pairs) -%}
     to_json(named_struct({% for key, expr in pairs %}'{{ key }}', {{ expr }}{% if not loop.last %}, {% endif %}{% endfor %}))
 {%- endmacro %}
 
@@ -154,7 +145,7 @@
     {{ return(adapter.dispatch('finops_days_between', 'kube_finops')(start_expr, end_expr)) }}
 {%- endmacro %}
 
-{% macro default__finops_days_between(start_expr, end_expr) -%}
+{% macro spark__finops_days_between(start_expr, end_expr) -%}
     datediff({{ end_expr }}, {{ start_expr }})
 {%- endmacro %}
 
@@ -176,7 +167,7 @@
     {{ return(adapter.dispatch('finops_arg_min', 'kube_finops')(value, key)) }}
 {%- endmacro %}
 
-{% macro default__finops_arg_min(value, key) -%}
+{% macro duckdb__finops_arg_min(value, key) -%}
     arg_min({{ value }}, {{ key }})
 {%- endmacro %}
 
@@ -190,7 +181,7 @@
     {{ return(adapter.dispatch('finops_instant_type', 'kube_finops')()) }}
 {%- endmacro %}
 
-{% macro default__finops_instant_type() -%}
+{% macro duckdb__finops_instant_type() -%}
     timestamptz
 {%- endmacro %}
 
@@ -203,7 +194,7 @@
     {{ return(adapter.dispatch('finops_utc_literal', 'kube_finops')(ts)) }}
 {%- endmacro %}
 
-{% macro default__finops_utc_literal(ts) -%}
+{% macro duckdb__finops_utc_literal(ts) -%}
     timestamptz '{{ ts.strftime('%Y-%m-%d %H:%M:%S') }}+00'
 {%- endmacro %}
 
@@ -216,7 +207,7 @@
     {{ return(adapter.dispatch('finops_minute_floor', 'kube_finops')(ts)) }}
 {%- endmacro %}
 
-{% macro default__finops_minute_floor(ts) -%}
+{% macro duckdb__finops_minute_floor(ts) -%}
     make_timestamptz(epoch_us({{ ts }}) // 60000000 * 60000000)
 {%- endmacro %}
 
@@ -229,7 +220,7 @@
     {{ return(adapter.dispatch('finops_is_finite', 'kube_finops')(value)) }}
 {%- endmacro %}
 
-{% macro default__finops_is_finite(value) -%}
+{% macro duckdb__finops_is_finite(value) -%}
     isfinite({{ value }})
 {%- endmacro %}
 
@@ -245,7 +236,7 @@
     {{ return(adapter.dispatch('finops_utc_to_local', 'kube_finops')(ts, tz, fixed_offset_seconds)) }}
 {%- endmacro %}
 
-{% macro default__finops_utc_to_local(ts, tz, fixed_offset_seconds=none) -%}
+{% macro duckdb__finops_utc_to_local(ts, tz, fixed_offset_seconds=none) -%}
     {%- if fixed_offset_seconds is not none -%}
         make_timestamp(epoch_us({{ ts }}) + {{ fixed_offset_seconds * 1000000 }})
     {%- else -%}
@@ -265,7 +256,7 @@
     {{ return(adapter.dispatch('finops_regr_r2', 'kube_finops')(y, x)) }}
 {%- endmacro %}
 
-{% macro default__finops_regr_r2(y, x) -%}
+{% macro duckdb__finops_regr_r2(y, x) -%}
     regr_r2({{ y }}, {{ x }})
 {%- endmacro %}
 

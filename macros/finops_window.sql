@@ -60,7 +60,8 @@
     {%- set start_date = finops_parse_date('start_date', tz) -%}
     {%- set end_date = finops_parse_date('end_date', tz) -%}
     {%- if start_date > end_date -%}
-        {{ finops_fail("var start_date=" ~ start_date ~ " is after var end_date=" ~ end_date ~ " (both inclusive, YYYY-MM-DD)") }}
+        {{ finops_fail("var start_date=" ~ start_date ~ " is after var end_date=" ~ end_date
+            ~ " (both inclusive, YYYY-MM-DD)") }}
     {%- endif -%}
     {%- set dt = modules.datetime -%}
     {%- set start_local = tz.localize(dt.datetime(start_date.year, start_date.month, start_date.day)) -%}
@@ -107,7 +108,8 @@
 {% macro finops_check_vars() -%}
     {%- if execute -%}
         {%- set w = finops_window() -%}
-        {{ log("kube-finops window " ~ w.start_date ~ " .. " ~ w.end_date ~ " (" ~ w.timezone ~ "), raw " ~ (var('raw_glob') or var('raw_path')), info=true) }}
+        {{ log("kube-finops window " ~ w.start_date ~ " .. " ~ w.end_date ~ " (" ~ w.timezone ~ "), raw "
+            ~ (var('raw_glob') or var('raw_path')), info=true) }}
     {%- endif -%}
     select 1
 {%- endmacro %}
@@ -115,16 +117,20 @@
 {#- on-run-end: say how many container-days the window produced, and say so loudly when none. -#}
 {% macro finops_report_window(results) -%}
     {%- if execute -%}
-        {%- set built = results | selectattr('node.name', 'equalto', 'daily_enriched') | selectattr('status', 'equalto', 'success') | list -%}
+        {%- set built = results | selectattr('node.name', 'equalto', 'daily_enriched')
+            | selectattr('status', 'equalto', 'success') | list -%}
         {%- if built -%}
             {%- set w = finops_window() -%}
             {%- set rel = built[0].node.relation_name -%}
-            {%- set counted = run_query("select count(*), count(distinct date) from " ~ rel ~ " where date between date '" ~ w.start_date ~ "' and date '" ~ w.end_date ~ "'") -%}
+            {%- set counted = run_query("select count(*), count(distinct date) from " ~ rel
+                ~ " where date between date '" ~ w.start_date ~ "' and date '" ~ w.end_date ~ "'") -%}
             {%- set n = counted.rows[0][0] -%}
             {%- if n == 0 -%}
-                {{ log("kube-finops: the window " ~ w.start_date ~ " .. " ~ w.end_date ~ " has no data: the marts hold no rows for it", info=true) }}
+                {{ log("kube-finops: the window " ~ w.start_date ~ " .. " ~ w.end_date
+                    ~ " has no data: the marts hold no rows for it", info=true) }}
             {%- else -%}
-                {{ log("kube-finops: daily_enriched holds " ~ n ~ " container-days on " ~ counted.rows[0][1] ~ " of " ~ w.days ~ " day(s) of the window " ~ w.start_date ~ " .. " ~ w.end_date, info=true) }}
+                {{ log("kube-finops: daily_enriched holds " ~ n ~ " container-days on " ~ counted.rows[0][1] ~ " of "
+                    ~ w.days ~ " day(s) of the window " ~ w.start_date ~ " .. " ~ w.end_date, info=true) }}
             {%- endif -%}
         {%- endif -%}
     {%- endif -%}

@@ -26,9 +26,9 @@
 {#- kubectl resource kind of the pod's controller: cronjob, deployment, statefulset, daemonset, pod -#}
 {% macro k8s_workload_kind(pod) -%}
     case
-        {%- for kind, pattern in k8s_workload_patterns() %}
+    {%- for kind, pattern in k8s_workload_patterns() %}
         when {{ finops_regex_search(pod, "'" ~ pattern ~ "'") }} then '{{ kind }}'
-        {%- endfor %}
+    {%- endfor %}
         else 'pod'
     end
 {%- endmacro %}
@@ -36,10 +36,10 @@
 {#- The pod name without its controller suffix. -#}
 {% macro k8s_workload_name(pod) -%}
     case
-        {%- for kind, pattern in k8s_workload_patterns() %}
+    {%- for kind, pattern in k8s_workload_patterns() %}
         when {{ finops_regex_search(pod, "'" ~ pattern ~ "'") }}
             then {{ finops_regex_extract(pod, "'" ~ pattern ~ "'", 1) }}
-        {%- endfor %}
+    {%- endfor %}
         else {{ pod }}
     end
 {%- endmacro %}

@@ -30,7 +30,8 @@
     {%- set first = w.start_utc.date() -%}
     {%- set last = (w.end_utc - modules.datetime.timedelta(microseconds=1)).date() -%}
     {%- for i in range((last - first).days + 1) -%}
-        {%- do globs.append(root ~ '/dt=' ~ (first + modules.datetime.timedelta(days=i)).isoformat() ~ '/hour=*/*.parquet') -%}
+        {%- do globs.append(root ~ '/dt=' ~ (first + modules.datetime.timedelta(days=i)).isoformat()
+            ~ '/hour=*/*.parquet') -%}
     {%- endfor -%}
     {{ return(globs) }}
 {%- endmacro %}
@@ -44,7 +45,9 @@
         {%- if var('raw_glob') or not m -%}
             {%- do files.append(path) -%}
         {%- else -%}
-            {%- set hour_start = modules.pytz.utc.localize(modules.datetime.datetime.strptime(m.group(1) ~ ' ' ~ m.group(2), '%Y-%m-%d %H')) -%}
+            {%- set hour_text = m.group(1) ~ ' ' ~ m.group(2) -%}
+            {%- set hour_naive = modules.datetime.datetime.strptime(hour_text, '%Y-%m-%d %H') -%}
+            {%- set hour_start = modules.pytz.utc.localize(hour_naive) -%}
             {%- if hour_start >= first_hour and hour_start < w.end_utc -%}
                 {%- do files.append(path) -%}
             {%- endif -%}
@@ -58,14 +61,12 @@
     {{ return(adapter.dispatch('raw_list_files', 'kube_finops')(globs)) }}
 {%- endmacro %}
 
-{% macro default__raw_list_files(globs) -%}
-    {%- set listing -%}
-        {%- for g in globs %}
-        select file from glob({{ sql_string(g) }})
-        {%- if not loop.last %} union all{% endif -%}
-        {%- endfor %}
-    {%- endset -%}
-    {{ return(run_query(listing).columns[0].values() | list) }}
+{% macro duckdb__raw_list_files(globs) -%}
+    {%- set selects = [] -%}
+    {%- for g in globs -%}
+        {%- do selects.append('select file from glob(' ~ sql_string(g) ~ ')') -%}
+    {%- endfor -%}
+    {{ return(run_query(selects | join(' union all ')).columns[0].values() | list) }}
 {%- endmacro %}
 
 {#- Spark: the binaryFile source lists without reading content. A glob that matches nothing is an
@@ -77,13 +78,11 @@
     {%- else -%}
         {%- set patterns = [(var('raw_path') | string).rstrip('/') ~ '/dt=*/hour=*/*.parquet'] -%}
     {%- endif -%}
-    {%- set listing -%}
-        {%- for g in patterns %}
-        select path from binaryFile.`{{ g }}`
-        {%- if not loop.last %} union all{% endif -%}
-        {%- endfor %}
-    {%- endset -%}
-    {{ return(run_query(listing).columns[0].values() | list) }}
+    {%- set selects = [] -%}
+    {%- for g in patterns -%}
+        {%- do selects.append('select path from binaryFile.`' ~ g ~ '`') -%}
+    {%- endfor -%}
+    {{ return(run_query(selects | join(' union all ')).columns[0].values() | list) }}
 {%- endmacro %}
 
 {#- A local lake folder named by a var (raw_path) must exist when models are built: a typo would
@@ -147,7 +146,8 @@
             {%- if c not in facts[f]['columns'] -%}{%- do missing.append(c) -%}{%- endif -%}
         {%- endfor -%}
         {%- if missing -%}
-            {{ finops_fail("raw file " ~ f ~ " lacks required column(s) " ~ (missing | join(', ')) ~ " (required: " ~ (raw_required_columns() | join(', ')) ~ ")") }}
+            {{ finops_fail("raw file " ~ f ~ " lacks required column(s) " ~ (missing | join(', '))
+                ~ " (required: " ~ (raw_required_columns() | join(', ')) ~ ")") }}
         {%- endif -%}
     {%- endfor -%}
     {{ return(facts) }}
@@ -159,20 +159,21 @@
     {%- set present = [] -%}
     {%- for f in files -%}{%- for c in facts[f]['columns'] -%}{%- do present.append(c) -%}{%- endfor -%}{%- endfor -%}
     {%- set w = finops_window() -%}
+    {%- if naive -%}
+        {%- set sample_ts = 'timezone(' ~ sql_string(w.naive_timezone) ~ ', "timestamp"::timestamp)' -%}
+    {%- else -%}
+        {%- set sample_ts = '"timestamp"::timestamptz' -%}
+    {%- endif %}
     select
-        {% if naive -%}
-        timezone({{ sql_string(w.naive_timezone) }}, "timestamp"::timestamp) as sample_ts,
-        {%- else -%}
-        "timestamp"::timestamptz as sample_ts,
-        {%- endif %}
-        {% if 'cluster' in present %}nullif(trim(cluster::string), ''){% else %}null::string{% endif %} as cluster_label,
-        {% if 'node' in present %}node::string{% else %}null::string{% endif %} as node,
+        {{ sample_ts }} as sample_ts,
+        {{ "nullif(trim(cluster::string), '')" if 'cluster' in present else 'null::string' }} as cluster_label,
+        {{ 'node::string' if 'node' in present else 'null::string' }} as node,
         namespace::string as namespace,
         pod::string as pod,
         container::string as container,
-        {%- for c in raw_metric_columns() %}
-        {% if c in present %}{{ c }}::double{% else %}null::double{% endif %} as {{ c }},
-        {%- endfor %}
+    {%- for c in raw_metric_columns() %}
+        {{ c ~ '::double' if c in present else 'null::double' }} as {{ c }},
+    {%- endfor %}
         filename as source_file,
         file_row_number as source_row_number
     from read_parquet(
@@ -187,6 +188,10 @@
 
 {#- The typed, empty relation used when the window has no files (or at parse time). -#}
 {% macro raw_empty_relation() -%}
+    {{ return(adapter.dispatch('raw_empty_relation', 'kube_finops')()) }}
+{%- endmacro %}
+
+{% macro duckdb__raw_empty_relation() -%}
     select
         null::timestamptz as sample_ts,
         null::string as cluster_label,
@@ -194,9 +199,9 @@
         null::string as namespace,
         null::string as pod,
         null::string as container,
-        {%- for c in raw_metric_columns() %}
+    {%- for c in raw_metric_columns() %}
         null::double as {{ c }},
-        {%- endfor %}
+    {%- endfor %}
         null::string as source_file,
         null::bigint as source_row_number
     where false
@@ -207,7 +212,7 @@
     {{ return(adapter.dispatch('raw_samples_scan', 'kube_finops')()) }}
 {%- endmacro %}
 
-{% macro default__raw_samples_scan() -%}
+{% macro duckdb__raw_samples_scan() -%}
     {#- lineage: the raw lake source (its external_location is the whole lake; we read a pruned list) -#}
     {%- set lake = source('raw', 'container_samples') -%}
     {%- if not execute -%}
@@ -217,24 +222,31 @@
     {%- set files = raw_window_files(w) -%}
     {%- if files | length == 0 -%}
         {%- if not var('raw_glob') -%}{{ finops_require_local_folder('raw_path') }}{%- endif -%}
-        {{ log("kube-finops: no raw files for " ~ w.start_date ~ " .. " ~ w.end_date ~ " under " ~ (var('raw_glob') or var('raw_path')) ~ ": the marts get no rows for this window", info=true) }}
+        {{ log("kube-finops: no raw files for " ~ w.start_date ~ " .. " ~ w.end_date ~ " under "
+            ~ (var('raw_glob') or var('raw_path')) ~ ": the marts get no rows for this window", info=true) }}
         {{ return(raw_empty_relation()) }}
     {%- endif -%}
     {%- set facts = raw_file_schemas(files) -%}
     {%- set aware_files = [] -%}
     {%- set naive_files = [] -%}
     {%- for f in files -%}
-        {%- if facts[f]['naive_ts'] -%}{%- do naive_files.append(f) -%}{%- else -%}{%- do aware_files.append(f) -%}{%- endif -%}
+        {%- if facts[f]['naive_ts'] -%}
+            {%- do naive_files.append(f) -%}
+        {%- else -%}
+            {%- do aware_files.append(f) -%}
+        {%- endif -%}
     {%- endfor -%}
-    {{ log("kube-finops: reading " ~ (files | length) ~ " raw file(s) for " ~ w.start_date ~ " .. " ~ w.end_date ~ (" (" ~ (naive_files | length) ~ " with naive timestamps read as " ~ w.naive_timezone ~ ")" if naive_files else ""), info=true) }}
+    {{ log("kube-finops: reading " ~ (files | length) ~ " raw file(s) for " ~ w.start_date ~ " .. " ~ w.end_date
+        ~ (" (" ~ (naive_files | length) ~ " with naive timestamps read as " ~ w.naive_timezone ~ ")"
+           if naive_files else ""), info=true) }}
     {%- if aware_files %}
-    {{ raw_read_group(aware_files, facts, false) }}
+        {{ raw_read_group(aware_files, facts, false) }}
     {%- endif %}
     {%- if aware_files and naive_files %}
     union all by name
     {%- endif %}
     {%- if naive_files %}
-    {{ raw_read_group(naive_files, facts, true) }}
+        {{ raw_read_group(naive_files, facts, true) }}
     {%- endif %}
 {%- endmacro %}
 
@@ -247,14 +259,15 @@
 {% macro spark__raw_samples_scan() -%}
     {%- set lake = source('raw', 'container_samples') -%}
     {%- if not execute -%}
-        {{ return(spark__raw_empty_relation()) }}
+        {{ return(raw_empty_relation()) }}
     {%- endif -%}
     {%- set w = finops_window() -%}
     {%- set files = raw_window_files(w) -%}
     {%- if files | length == 0 -%}
         {%- if not var('raw_glob') -%}{{ finops_require_local_folder('raw_path') }}{%- endif -%}
-        {{ log("kube-finops: no raw files for " ~ w.start_date ~ " .. " ~ w.end_date ~ " under " ~ (var('raw_glob') or var('raw_path')) ~ ": the marts get no rows for this window", info=true) }}
-        {{ return(spark__raw_empty_relation()) }}
+        {{ log("kube-finops: no raw files for " ~ w.start_date ~ " .. " ~ w.end_date ~ " under "
+            ~ (var('raw_glob') or var('raw_path')) ~ ": the marts get no rows for this window", info=true) }}
+        {{ return(raw_empty_relation()) }}
     {%- endif -%}
     {%- if var('raw_glob') -%}
         {%- set pattern = var('raw_glob') -%}
@@ -276,29 +289,33 @@
         {%- if c not in types -%}{%- do missing.append(c) -%}{%- endif -%}
     {%- endfor -%}
     {%- if missing -%}
-        {{ finops_fail("raw files under " ~ (var('raw_glob') or var('raw_path')) ~ " lack required column(s) " ~ (missing | join(', ')) ~ " (required: " ~ (raw_required_columns() | join(', ')) ~ ")") }}
+        {{ finops_fail("raw files under " ~ (var('raw_glob') or var('raw_path')) ~ " lack required column(s) "
+            ~ (missing | join(', ')) ~ " (required: " ~ (raw_required_columns() | join(', ')) ~ ")") }}
     {%- endif -%}
     {%- set naive = types['timestamp'] == 'timestamp_ntz' -%}
-    {{ log("kube-finops: reading " ~ (files | length) ~ " raw file(s) for " ~ w.start_date ~ " .. " ~ w.end_date ~ (" (naive timestamps read as " ~ w.naive_timezone ~ ")" if naive else ""), info=true) }}
+    {{ log("kube-finops: reading " ~ (files | length) ~ " raw file(s) for " ~ w.start_date ~ " .. " ~ w.end_date
+        ~ (" (naive timestamps read as " ~ w.naive_timezone ~ ")" if naive else ""), info=true) }}
+    {%- if naive -%}
+        {%- set sample_ts = 'to_utc_timestamp(cast(`timestamp` as timestamp), ' ~ sql_string(w.naive_timezone) ~ ')' -%}
+    {%- else -%}
+        {%- set sample_ts = 'cast(`timestamp` as timestamp)' -%}
+    {%- endif %}
     select
-        {% if naive -%}
-        to_utc_timestamp(cast(`timestamp` as timestamp), {{ sql_string(w.naive_timezone) }}) as sample_ts,
-        {%- else -%}
-        cast(`timestamp` as timestamp) as sample_ts,
-        {%- endif %}
-        {% if 'cluster' in types %}nullif(trim(cast(cluster as string)), ''){% else %}cast(null as string){% endif %} as cluster_label,
-        {% if 'node' in types %}cast(node as string){% else %}cast(null as string){% endif %} as node,
+        {{ sample_ts }} as sample_ts,
+        {{ "nullif(trim(cast(cluster as string)), '')" if 'cluster' in types else 'cast(null as string)' }}
+            as cluster_label,
+        {{ 'cast(node as string)' if 'node' in types else 'cast(null as string)' }} as node,
         cast(namespace as string) as namespace,
         cast(pod as string) as pod,
         cast(container as string) as container,
-        {%- for c in raw_metric_columns() %}
-        {% if c in types %}cast({{ c }} as double){% else %}cast(null as double){% endif %} as {{ c }},
-        {%- endfor %}
+    {%- for c in raw_metric_columns() %}
+        {{ 'cast(' ~ c ~ ' as double)' if c in types else 'cast(null as double)' }} as {{ c }},
+    {%- endfor %}
         _metadata.file_path as source_file,
         _metadata.row_index as source_row_number
     from parquet.`{{ pattern }}`
     {% if not naive -%}
-    where `timestamp` >= {{ w.start_utc_sql }} and `timestamp` < {{ w.end_utc_sql }}
+        where `timestamp` >= {{ w.start_utc_sql }} and `timestamp` < {{ w.end_utc_sql }}
     {%- endif %}
 {%- endmacro %}
 
@@ -310,9 +327,9 @@
         cast(null as string) as namespace,
         cast(null as string) as pod,
         cast(null as string) as container,
-        {%- for c in raw_metric_columns() %}
+    {%- for c in raw_metric_columns() %}
         cast(null as double) as {{ c }},
-        {%- endfor %}
+    {%- endfor %}
         cast(null as string) as source_file,
         cast(null as bigint) as source_row_number
     where false

@@ -22,9 +22,7 @@ filled as (
         pod,
         container,
         minutes_running,
-        {%- for c in container_day_metric_columns() %}
-            coalesce({{ c }}, 0) as {{ c }}{% if not loop.last %},{% endif %}
-        {%- endfor %}
+        {{ container_day_metrics_filled() }}
     from container_days
 
 ),
@@ -71,7 +69,7 @@ final as (
                 then 'OOM Killed'
             when
                 cpu_shortage_cores > {{ var('status_shortage_cores') }}
-                or cpu_throttled_max > {{ var('status_throttle_ratio') }}
+                or {{ is_throttle_risk('cpu_throttled_max') }}
                 then 'Request Shortage'
             when
                 cpu_waste_core_hours > {{ var('status_cpu_waste_core_hours') }}

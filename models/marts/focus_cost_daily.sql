@@ -16,7 +16,7 @@ container_days as (
 
 prices as (
 
-    select * from {{ ref('stg_seeds__resource_prices') }}
+    select * from {{ ref('int_resource_prices') }}
 
 ),
 
@@ -42,15 +42,13 @@ priced as (
 
     select
         namespace_days.*,
-        coalesce(cluster_prices.cpu_core_hour, default_prices.cpu_core_hour) as cpu_core_hour_price,
-        coalesce(cluster_prices.mem_gb_hour, default_prices.mem_gb_hour) as mem_gb_hour_price,
-        coalesce(cluster_prices.pv_gb_hour, default_prices.pv_gb_hour) as pv_gb_hour_price,
-        coalesce(cluster_prices.currency, default_prices.currency) as currency
+        prices.cpu_core_hour as cpu_core_hour_price,
+        prices.mem_gb_hour as mem_gb_hour_price,
+        prices.pv_gb_hour as pv_gb_hour_price,
+        prices.currency
     from namespace_days
-    left join prices as cluster_prices
-        on namespace_days.cluster_type = cluster_prices.cluster_type
-    left join prices as default_prices
-        on default_prices.cluster_type = '*'
+    left join prices
+        on namespace_days.cluster_type = prices.cluster_type
 
 ),
 

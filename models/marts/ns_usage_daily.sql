@@ -1,6 +1,6 @@
 -- Namespace daily usage, score and cost (SPEC §6, §9): one row per (date, cluster_type, namespace).
--- Costs price the allocated (and wasted) core-hours and GB-hours with the cluster's row of seed
--- resource_prices, else its `*` default row.
+-- Costs price the allocated (and wasted) core-hours and GB-hours at the cluster's resolved prices
+-- (int_resource_prices: its row of seed resource_prices, else the `*` default row).
 with
 
 container_days as (
@@ -33,7 +33,7 @@ summed as (
 
 prices as (
 
-    select * from {{ ref('stg_seeds__resource_prices') }}
+    select * from {{ ref('int_resource_prices') }}
 
 ),
 
@@ -41,15 +41,13 @@ priced as (
 
     select
         summed.*,
-        coalesce(cluster_prices.cpu_core_hour, default_prices.cpu_core_hour) as cpu_core_hour_price,
-        coalesce(cluster_prices.mem_gb_hour, default_prices.mem_gb_hour) as mem_gb_hour_price,
-        coalesce(cluster_prices.pv_gb_hour, default_prices.pv_gb_hour) as pv_gb_hour_price,
-        coalesce(cluster_prices.currency, default_prices.currency) as currency
+        prices.cpu_core_hour as cpu_core_hour_price,
+        prices.mem_gb_hour as mem_gb_hour_price,
+        prices.pv_gb_hour as pv_gb_hour_price,
+        prices.currency
     from summed
-    left join prices as cluster_prices
-        on summed.cluster_type = cluster_prices.cluster_type
-    left join prices as default_prices
-        on default_prices.cluster_type = '*'
+    left join prices
+        on summed.cluster_type = prices.cluster_type
 
 ),
 

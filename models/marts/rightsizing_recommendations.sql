@@ -19,12 +19,13 @@ with
 workload_days as (
 
     select * from {{ ref('int_workload_containers_daily') }}
+    where date between {{ lookback_start_date() }} and {{ window_end_date() }}
 
 ),
 
 prices as (
 
-    select * from {{ ref('stg_seeds__resource_prices') }}
+    select * from {{ ref('int_resource_prices') }}
 
 ),
 
@@ -176,10 +177,17 @@ recommended_requests as (
 
 recommended as (
 
-    -- limits never fall below the recommended request; an unset limit becomes 2 x the request
+    -- limits never fall below the recommended request; an unset CPU limit becomes
+    -- rightsizing_limit_to_request_factor x the request, and so does the limit of a throttled
+    -- container unless its current limit is already higher (never a limit at its own P95)
     select
         *,
         case
+            when cpu_rule = 'shortage'
+                then greatest(
+                        current_cpu_limit,
+                        {{ var('rightsizing_limit_to_request_factor') }} * recommended_cpu_request
+                    )
             when cpu_limit_missing
                 then {{ var('rightsizing_limit_to_request_factor') }} * recommended_cpu_request
             else greatest(current_cpu_limit, recommended_cpu_request)
@@ -211,9 +219,9 @@ priced as (
 
     select
         recommended.*,
-        coalesce(cluster_prices.cpu_core_hour, default_prices.cpu_core_hour) as cpu_core_hour_price,
-        coalesce(cluster_prices.mem_gb_hour, default_prices.mem_gb_hour) as mem_gb_hour_price,
-        coalesce(cluster_prices.currency, default_prices.currency) as currency,
+        prices.cpu_core_hour as cpu_core_hour_price,
+        prices.mem_gb_hour as mem_gb_hour_price,
+        prices.currency,
         (recommended.recommended_cpu_request - recommended.current_cpu_request)
         * recommended.replica_hours_per_day as cpu_core_hours_delta_per_day,
         (recommended.recommended_mem_request_gb - recommended.current_mem_request_gb)
@@ -227,10 +235,8 @@ priced as (
             abs(recommended.recommended_mem_limit_gb - recommended.current_mem_limit_gb)
         ) as mem_change_mib
     from recommended
-    left join prices as cluster_prices
-        on recommended.cluster_type = cluster_prices.cluster_type
-    left join prices as default_prices
-        on default_prices.cluster_type = '*'
+    left join prices
+        on recommended.cluster_type = prices.cluster_type
     where recommended.recommendation_type is not null
 
 ),

@@ -202,3 +202,36 @@ def test_missing_hour_and_absent_metric_are_flagged(dbt_run: DbtRun, tmp_path: P
     assert dbt_run.query(
         "select metric from marts.raw_metric_coverage_daily where is_absent order by metric"
     ) == [("cpu_throttled",), ("energy_joules",), ("mem_rss",), ("pv_capacity",), ("pv_used",)]
+
+
+def test_threshold_var_changed_for_one_day_judges_that_day_only(
+    dbt_run: DbtRun, tmp_path: Path
+) -> None:
+    """Two days built with the default thresholds, the third with other values (a documented use
+    of the threshold vars): the third run's tests judge its own window, so it succeeds, builds
+    every node, and that day follows the new values while the history keeps the old ones."""
+    raw = tmp_path / "lake" / "raw"
+    write_days(raw, date(2026, 7, 1), 3)
+    build(dbt_run, raw, "2026-07-01", "2026-07-02")
+    # team-a requests 4 cores all day and uses at most 0.69 (P95 below 0.7): CPU waste per day is
+    # between 96 - 16.8 = 79.2 and 96 core-hours, above the default 10, below 100
+    proc = build(
+        dbt_run,
+        raw,
+        "2026-07-03",
+        "2026-07-03",
+        status_shortage_cores=1.0,
+        status_cpu_waste_core_hours=100,
+    )
+    assert "ERROR=0" in proc.stdout and "SKIP=0" in proc.stdout, failure_lines(proc)
+    statuses = dbt_run.query(
+        "select date, namespace, status from marts.daily_enriched order by date, namespace"
+    )
+    assert statuses == [
+        (date(2026, 7, 1), "=cmd-ns", "OOM Killed"),
+        (date(2026, 7, 1), "team-a", "Over-allocated"),
+        (date(2026, 7, 2), "=cmd-ns", "OOM Killed"),
+        (date(2026, 7, 2), "team-a", "Over-allocated"),
+        (date(2026, 7, 3), "=cmd-ns", "OOM Killed"),
+        (date(2026, 7, 3), "team-a", "Optimized"),
+    ]

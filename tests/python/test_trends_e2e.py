@@ -62,7 +62,8 @@ def test_spike_on_day_14_is_flagged_that_day_only(dbt_run: DbtRun, tmp_path: Pat
         "select namespace, days_observed, cpu_request_cores, held_cpu_core_hours_per_month "
         "from marts.dormant_namespaces"
     )
-    assert dormant == [("old-poc", 14, 2.0, 1440.0)]
+    # 2 cores x 24 h a day x 730 / 24 days (hours_per_month)
+    assert dormant == [("old-poc", 14, 2.0, 1460.0)]
 
     # the cluster's allocated core-hours are flat: the forecast stays at 8 + 2 cores x 24 h
     assert dbt_run.query(

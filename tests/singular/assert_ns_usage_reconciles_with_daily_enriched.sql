@@ -1,5 +1,6 @@
--- ns_usage_daily and pareto_ns add up to daily_enriched per date and cluster (SPEC §6): no
--- container is lost or counted twice between the marts.
+-- ns_usage_daily and pareto_ns add up to daily_enriched per date and cluster on the run's window:
+-- no container is lost or counted twice between the marts. (Window only: older dates were judged
+-- by the runs that built them.)
 with
 
 containers as (
@@ -13,6 +14,7 @@ containers as (
         sum(mem_allocated_gb_hours) as mem_alloc,
         sum(pv_allocated_gb_hours) as pv_alloc
     from {{ ref('daily_enriched') }}
+    where date between {{ window_start_date() }} and {{ window_end_date() }}
     group by date, cluster_type
 
 ),
@@ -28,6 +30,7 @@ namespaces as (
         sum(mem_alloc_gh) as mem_alloc,
         sum(pv_alloc_gh) as pv_alloc
     from {{ ref('ns_usage_daily') }}
+    where date between {{ window_start_date() }} and {{ window_end_date() }}
     group by date, cluster_type
 
 ),
@@ -40,6 +43,7 @@ pareto as (
         sum(container_cnt) as container_cnt,
         sum(total_waste_core_hours) as cpu_waste
     from {{ ref('pareto_ns') }}
+    where date between {{ window_start_date() }} and {{ window_end_date() }}
     group by date, cluster_type
 
 ),

@@ -1,10 +1,11 @@
--- In rank order the cumulative share never decreases, equals the running sum of the shares, and
--- the last namespace of a date+cluster with waste is at exactly 100 (SPEC §6).
+-- On the run's window: in rank order the cumulative share never decreases, equals the running sum
+-- of the shares, and the last namespace of a date+cluster with waste is at exactly 100.
 with
 
 pareto as (
 
     select * from {{ ref('pareto_ns') }}
+    where date between {{ window_start_date() }} and {{ window_end_date() }}
 
 ),
 

@@ -1,10 +1,11 @@
--- Per date and cluster with waste, the namespaces' waste shares add up to 100 % (SPEC §6);
+-- On the run's window, per date and cluster with waste, the namespaces' waste shares add up to 100 %;
 -- with no waste at all every share is 0.
 with
 
 pareto as (
 
     select * from {{ ref('pareto_ns') }}
+    where date between {{ window_start_date() }} and {{ window_end_date() }}
 
 ),
 

@@ -17,7 +17,7 @@ measured as (
         case when cpu_request_max > 0 then 100.0 * cpu_usage_p95 / cpu_request_max else 0 end as cpu_util_pct,
         case when mem_request_max > 0 then 100.0 * mem_usage_p95 / mem_request_max else 0 end as mem_util_pct,
         case when cpu_request_max > 0 then cpu_limit_max / cpu_request_max end as cpu_limit_request_ratio,
-        cpu_throttled_max > {{ var('status_throttle_ratio') }} as is_throttle_risk,
+        {{ is_throttle_risk('cpu_throttled_max') }} as is_throttle_risk,
         has_no_request or has_no_limit as is_spec_violation,
         cast(row_number() over (
             partition by cluster_type

@@ -39,50 +39,9 @@ namespace_waste as (
 
 ),
 
-ranked as (
-
-    select
-        *,
-        cast(row_number() over (
-            partition by cluster_type
-            order by total_waste_core_hours desc, namespace asc
-        ) as bigint) as waste_rank,
-        sum(cast(total_waste_core_hours as decimal(38, 12))) over (
-            partition by cluster_type
-            order by total_waste_core_hours desc, namespace asc
-            rows between unbounded preceding and current row
-        ) as waste_running_sum,
-        coalesce(sum(cast(total_waste_core_hours as decimal(38, 12))) over (
-            partition by cluster_type
-            order by total_waste_core_hours desc, namespace asc
-            rows between unbounded preceding and 1 preceding
-        ), 0) as waste_running_sum_before
-    from namespace_waste
-
-),
-
-shares as (
-
-    select
-        *,
-        cast(max(waste_running_sum) over (partition by cluster_type) as double) as cluster_waste_total,
-        cast(waste_running_sum as double) as waste_running_total,
-        cast(waste_running_sum_before as double) as waste_running_total_before
-    from ranked
-
-),
-
 graded as (
 
-    select
-        *,
-        case when cluster_waste_total > 0 then 100.0 * (total_waste_core_hours / cluster_waste_total) else 0 end
-            as waste_share_pct,
-        case when cluster_waste_total > 0 then 100.0 * (waste_running_total / cluster_waste_total) else 0 end
-            as waste_cumsum_pct,
-        case when cluster_waste_total > 0 then 100.0 * (waste_running_total_before / cluster_waste_total) else 0 end
-            as waste_cumsum_before_pct
-    from shares
+    {{ pareto_grades('namespace_waste', ['cluster_type'], 'total_waste_core_hours', 'namespace') }}
 
 ),
 
@@ -92,13 +51,7 @@ final as (
         graded.cluster_type,
         graded.namespace,
         graded.waste_rank,
-        case
-            when graded.total_waste_core_hours <= 0 then 'Low'
-            when graded.waste_cumsum_before_pct < {{ var('pareto_critical_below_pct') }} then 'Critical'
-            when graded.waste_cumsum_before_pct < {{ var('pareto_high_below_pct') }} then 'High'
-            when graded.waste_cumsum_before_pct < {{ var('pareto_medium_below_pct') }} then 'Medium'
-            else 'Low'
-        end as grade,
+        graded.grade,
         graded.total_waste_core_hours,
         graded.total_allocated_core_hours,
         case

@@ -13,7 +13,7 @@ final as (
 
     select
         *,
-        cpu_throttled_max > {{ var('status_throttle_ratio') }} as is_throttle_risk,
+        {{ is_throttle_risk('cpu_throttled_max') }} as is_throttle_risk,
         cast(row_number() over (
             partition by cluster_type
             order by

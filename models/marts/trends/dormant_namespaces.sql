@@ -3,8 +3,9 @@
 -- (cluster_type, namespace) whose containers used no CPU above var dormant_cpu_epsilon_cores
 -- (P95, 0.01 cores) on every one of the last var dormant_days (14) days ending at end_date, seen
 -- on all of those days, and that on end_date still holds CPU/memory requests or PV capacity. With
--- what it holds and what that costs per 30-day month: core-hours and GB-hours, and money at the
--- SPEC §9 rates (ns_usage_daily's allocated cost on end_date x 30). A snapshot of the latest
+-- what it holds and what that costs per month (var hours_per_month / 24 days, the month of
+-- every monthly figure): core-hours and GB-hours, and money at the price seed's rates
+-- (ns_usage_daily's allocated cost on end_date x hours_per_month / 24). A snapshot of the latest
 -- window: rebuilt on every run.
 with
 
@@ -81,10 +82,10 @@ final as (
         holdings_on_end_date.cpu_request_cores,
         holdings_on_end_date.mem_request_gb,
         holdings_on_end_date.pv_capacity_gb,
-        holdings_on_end_date.cpu_alloc_ch * 30 as held_cpu_core_hours_per_month,
-        holdings_on_end_date.mem_alloc_gh * 30 as held_mem_gb_hours_per_month,
-        holdings_on_end_date.pv_alloc_gh * 30 as held_pv_gb_hours_per_month,
-        namespace_costs_on_end_date.alloc_cost * 30 as held_cost_per_month,
+        holdings_on_end_date.cpu_alloc_ch * {{ var('hours_per_month') }} / 24.0 as held_cpu_core_hours_per_month,
+        holdings_on_end_date.mem_alloc_gh * {{ var('hours_per_month') }} / 24.0 as held_mem_gb_hours_per_month,
+        holdings_on_end_date.pv_alloc_gh * {{ var('hours_per_month') }} / 24.0 as held_pv_gb_hours_per_month,
+        namespace_costs_on_end_date.alloc_cost * {{ var('hours_per_month') }} / 24.0 as held_cost_per_month,
         namespace_costs_on_end_date.currency
     from namespace_activity
     inner join holdings_on_end_date

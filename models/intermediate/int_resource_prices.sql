@@ -1,0 +1,50 @@
+-- Prices resolved per cluster type: one row per cluster_type that the run prices (the window's
+-- container-days and the right-sizing lookback's workloads), with each resource's rate and the
+-- currency from the cluster's own row of seed resource_prices, else from its `*` default row
+-- (also for a blank cell of a cluster's row). Every model that puts money on usage reads this.
+with
+
+window_clusters as (
+
+    select distinct cluster_type from {{ ref('int_container_daily') }}
+
+),
+
+lookback_clusters as (
+
+    select distinct cluster_type from {{ ref('int_workload_containers_daily') }}
+    where date between {{ lookback_start_date() }} and {{ window_end_date() }}
+
+),
+
+clusters as (
+
+    select cluster_type from window_clusters
+    union
+    select cluster_type from lookback_clusters
+
+),
+
+prices as (
+
+    select * from {{ ref('stg_seeds__resource_prices') }}
+
+),
+
+final as (
+
+    select
+        clusters.cluster_type,
+        coalesce(cluster_prices.cpu_core_hour, default_prices.cpu_core_hour) as cpu_core_hour,
+        coalesce(cluster_prices.mem_gb_hour, default_prices.mem_gb_hour) as mem_gb_hour,
+        coalesce(cluster_prices.pv_gb_hour, default_prices.pv_gb_hour) as pv_gb_hour,
+        coalesce(cluster_prices.currency, default_prices.currency) as currency
+    from clusters
+    left join prices as cluster_prices
+        on clusters.cluster_type = cluster_prices.cluster_type
+    left join prices as default_prices
+        on default_prices.cluster_type = '*'
+
+)
+
+select * from final
