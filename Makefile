@@ -10,6 +10,8 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt | sha1sum | cut -c1-12)
 
 export DBT_PROFILES_DIR ?= $(CURDIR)/.dbt
 export FINOPS_DUCKDB_PATH ?= data/finops.duckdb
+# the read-only snapshot of the marts that `make build` publishes for the API and analysts
+export FINOPS_PUBLISH_PATH ?= data/published/finops.duckdb
 export FINOPS_DUCKDB_EXTENSION_DIR ?= $(VENV)/duckdb_extensions
 export PYTHONPATH := $(CURDIR)/scripts$(if $(PYTHONPATH),:$(PYTHONPATH))
 
@@ -35,7 +37,7 @@ DBT_WINDOW_ENV = FINOPS_START_DATE='$(START)' FINOPS_END_DATE='$(END)'
 # 3 s a run); `make test` runs them (pytest's dbt builds) and `make test-dbt` runs them alone.
 DBT_BUILD_ARGS ?= --exclude-resource-type unit_test
 
-.PHONY: help setup demo sample-data build test test-python test-dbt lint format clean
+.PHONY: help setup demo sample-data build publish test test-python test-dbt lint format clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -63,6 +65,10 @@ SPARK_EXCLUDE = $(if $(filter spark,$(TARGET)), --exclude tag:duckdb_only)
 build: setup ## dbt build for START..END (inclusive) on RAW_PATH (TARGET=spark: on Apache Spark)
 	$(if $(filter spark,$(TARGET)),@mkdir -p $(SPARK_STATE_DIR))
 	$(DBT_WINDOW_ENV) $(BIN)/dbt build $(DBT_BUILD_ARGS) --vars "$(DBT_VARS)"$(SPARK_EXCLUDE)
+	$(if $(filter spark,$(TARGET)),,$(BIN)/python -m kube_finops.publish --duckdb $(FINOPS_DUCKDB_PATH) --out $(FINOPS_PUBLISH_PATH))
+
+publish: setup ## copy marts + reporting into FINOPS_PUBLISH_PATH (temp file beside it, then rename)
+	$(BIN)/python -m kube_finops.publish --duckdb $(FINOPS_DUCKDB_PATH) --out $(FINOPS_PUBLISH_PATH)
 
 test-dbt: setup ## the dbt unit tests (fixed inputs; `make build` skips them)
 	$(if $(filter spark,$(TARGET)),@mkdir -p $(SPARK_STATE_DIR))
