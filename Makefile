@@ -203,3 +203,24 @@ bench: setup-bench setup-fonts ## time make build vs the users' step2 vs the flo
 
 bench-incremental: setup-bench ## day 8 after 7 days of history vs a one-day build (SCALE, default 10m)
 	$(BIN)/python -m kube_finops.bench incremental --scale $(SCALE)
+
+# ---------------------------------------------------------------- service API (issue 16)
+# make serve                       the read API on FINOPS_API_HOST:FINOPS_API_PORT over FINOPS_PUBLISH_PATH
+# make token ROLE=tenant OWNER=alice   (or ROLE=admin) a new bearer token, printed once as the last line
+export FINOPS_API_HOST ?= 127.0.0.1
+export FINOPS_API_PORT ?= 8080
+export FINOPS_API_TOKENS ?= data/api_tokens.json
+ROLE ?=
+OWNER ?=
+
+.PHONY: serve token bench-api
+
+serve: setup ## the read API (FastAPI/uvicorn) over the published snapshot; docs at /docs
+	$(BIN)/python -m kube_finops.api --host $(FINOPS_API_HOST) --port $(FINOPS_API_PORT)
+
+token: setup ## a new API token: ROLE=admin, or ROLE=tenant OWNER=<owner>; printed once, last line
+	@test -n "$(ROLE)" || { echo "error: set ROLE=admin or ROLE=tenant OWNER=<owner>" >&2; exit 2; }
+	@$(BIN)/python -m kube_finops.api.tokens --role '$(ROLE)' $(if $(OWNER),--owner '$(OWNER)') 2>&1
+
+bench-api: setup ## API latency p50/p95 per endpoint, 16 clients, on generated fleet-sized marts (6,000 namespaces)
+	$(BIN)/python -m kube_finops.api.bench

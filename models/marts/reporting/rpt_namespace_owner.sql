@@ -1,6 +1,7 @@
 -- Who owns each namespace on each date: the single place the API (and anything tenant-scoped)
 -- takes a namespace's owner and tier from. Until the tenancy marts land, a namespace is its own
--- owner and has no tier; then this becomes a select from dim_namespace_daily.
+-- owner and its tier is `unassigned`; then the import CTE becomes a select from
+-- dim_namespace_daily. is_latest marks a namespace's newest date (its owner today).
 {{ config(materialized='table', partition_by=none) }}
 
 with
@@ -11,15 +12,24 @@ namespace_days as (
 
 ),
 
-final as (
+owners as (
 
     select distinct
         date,
         cluster_type,
         namespace,
         namespace as owner,  -- noqa: RF04
-        cast(null as string) as tier
+        'unassigned' as tier
     from namespace_days
+
+),
+
+final as (
+
+    select
+        *,
+        date = max(date) over (partition by cluster_type, namespace) as is_latest
+    from owners
 
 )
 

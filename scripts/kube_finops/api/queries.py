@@ -1,0 +1,469 @@
+"""Every SQL statement of the API. The API selects from the published marts and recomputes no
+business rule: costs, energy, grades and recommendations are the marts' numbers.
+
+Tenant scoping is SQL: rows join reporting.rpt_namespace_owner (the one namespace -> owner
+mapping) and a tenant's owner goes into the WHERE clause. Dated rows take the owner of their date;
+undated ones (recommendations, dormant namespaces) the namespace's latest owner.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+from pydantic import BaseModel
+
+from kube_finops.api import schemas
+
+OWNERS = "reporting.rpt_namespace_owner"
+Cursor = duckdb.DuckDBPyConnection
+
+
+def columns(model: type[BaseModel], alias: str = "") -> str:
+    prefix = f"{alias}." if alias else ""
+    return ", ".join(f"{prefix}{name}" for name in model.model_fields)
+
+
+def rows_as(model: type[BaseModel], cur: Cursor, sql: str, params: list[object]) -> list:
+    names = list(model.model_fields)
+    return [
+        model.model_validate(dict(zip(names, row, strict=True)))
+        for row in cur.execute(sql, params).fetchall()
+    ]
+
+
+def _owner_filter(owner: str | None, alias: str = "o") -> tuple[str, list[object]]:
+    return ("", []) if owner is None else (f" and {alias}.owner = ?", [owner])
+
+
+def _after(key_sql: str, after: list[object] | None) -> tuple[str, list[object]]:
+    if after is None:
+        return "", []
+    marks = ", ".join("?" for _ in after)
+    return f" and ({key_sql}) > ({marks})", list(after)
+
+
+# --------------------------------------------------------------------------- snapshot facts
+
+
+def window(cur: Cursor) -> tuple[date, date] | None:
+    row = cur.execute(
+        "select window_start_date, window_end_date from reporting.rpt_window limit 1"
+    ).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def snapshot_info(cur: Cursor) -> tuple | None:
+    return cur.execute("select published_at from main.snapshot_info limit 1").fetchone()
+
+
+def namespace_visible(cur: Cursor, namespace: str, owner: str | None) -> bool:
+    where, params = _owner_filter(owner)
+    row = cur.execute(
+        f"select 1 from {OWNERS} as o where o.namespace = ?{where} limit 1", [namespace, *params]
+    ).fetchone()
+    return row is not None
+
+
+def owner_exists(cur: Cursor, owner: str) -> bool:
+    row = cur.execute(f"select 1 from {OWNERS} where owner = ? limit 1", [owner]).fetchone()
+    return row is not None
+
+
+# --------------------------------------------------------------------------- namespace lists
+
+
+def namespace_usage(
+    cur: Cursor,
+    namespace: str,
+    owner: str | None,
+    start: date,
+    end: date,
+    after: list[object] | None,
+    limit: int,
+) -> list[schemas.NamespaceUsageDay]:
+    where, params = _owner_filter(owner)
+    page, page_params = _after("n.date, n.cluster_type", after)
+    sql = f"""
+        select {columns(schemas.NamespaceUsageDay, 'n')}
+        from marts.ns_usage_daily as n
+        inner join {OWNERS} as o
+            on n.date = o.date and n.cluster_type = o.cluster_type and n.namespace = o.namespace
+        where n.namespace = ? and n.date between ? and ?{where}{page}
+        order by n.date, n.cluster_type
+        limit ?"""
+    return rows_as(
+        schemas.NamespaceUsageDay, cur, sql, [namespace, start, end, *params, *page_params, limit]
+    )
+
+
+def namespace_cost(
+    cur: Cursor,
+    namespace: str,
+    owner: str | None,
+    start: date,
+    end: date,
+    after: list[object] | None,
+    limit: int,
+) -> list[schemas.NamespaceCostDay]:
+    where, params = _owner_filter(owner)
+    page, page_params = _after("n.date, n.cluster_type", after)
+    sql = f"""
+        select
+            n.date, n.cluster_type, n.currency, n.cpu_alloc_cost, n.mem_alloc_cost,
+            n.pv_alloc_cost, n.alloc_cost, n.waste_cost, e.it_kwh, e.facility_kwh,
+            e.electricity_cost, e.carbon_kg, e.carbon_cost, e.energy_source
+        from marts.ns_usage_daily as n
+        inner join {OWNERS} as o
+            on n.date = o.date and n.cluster_type = o.cluster_type and n.namespace = o.namespace
+        left join marts.energy_ns_daily as e
+            on n.date = e.date and n.cluster_type = e.cluster_type and n.namespace = e.namespace
+        where n.namespace = ? and n.date between ? and ?{where}{page}
+        order by n.date, n.cluster_type
+        limit ?"""
+    return rows_as(
+        schemas.NamespaceCostDay, cur, sql, [namespace, start, end, *params, *page_params, limit]
+    )
+
+
+RECOMMENDATION_KEY = "r.cluster_type, r.workload_kind, r.workload, r.container"
+
+
+def namespace_recommendations(
+    cur: Cursor, namespace: str, owner: str | None, after: list[object] | None, limit: int
+) -> list[schemas.Recommendation]:
+    where, params = _owner_filter(owner)
+    page, page_params = _after(RECOMMENDATION_KEY, after)
+    sql = f"""
+        select {columns(schemas.Recommendation, 'r')}
+        from marts.rightsizing_recommendations as r
+        inner join {OWNERS} as o
+            on o.is_latest and r.cluster_type = o.cluster_type and r.namespace = o.namespace
+        where r.namespace = ?{where}{page}
+        order by {RECOMMENDATION_KEY}
+        limit ?"""
+    return rows_as(schemas.Recommendation, cur, sql, [namespace, *params, *page_params, limit])
+
+
+# --------------------------------------------------------------------------- fleet lists
+
+GROUP_KEYS = {
+    "namespace": "n.namespace",
+    "owner": "o.owner",
+    "tier": "o.tier",
+    "cluster_type": "n.cluster_type",
+}
+
+
+def cost_by(
+    cur: Cursor,
+    group_by: str,
+    owner: str | None,
+    start: date,
+    end: date,
+    after: list[object] | None,
+    limit: int,
+) -> list[schemas.CostGroup]:
+    key = GROUP_KEYS[group_by]
+    where, params = _owner_filter(owner)
+    having = ""
+    if after is not None:
+        having = " having (coalesce(" + key + ", ''), coalesce(n.currency, '')) > (?, ?)"
+    sql = f"""
+        select
+            coalesce({key}, '') as grp,
+            n.currency,
+            count(distinct n.cluster_type || '/' || n.namespace) as namespace_count,
+            sum(n.cpu_alloc_cost), sum(n.mem_alloc_cost), sum(n.pv_alloc_cost),
+            sum(n.alloc_cost), sum(n.waste_cost),
+            sum(e.facility_kwh), sum(e.electricity_cost), sum(e.carbon_kg)
+        from marts.ns_usage_daily as n
+        inner join {OWNERS} as o
+            on n.date = o.date and n.cluster_type = o.cluster_type and n.namespace = o.namespace
+        left join marts.energy_ns_daily as e
+            on n.date = e.date and n.cluster_type = e.cluster_type and n.namespace = e.namespace
+        where n.date between ? and ?{where}
+        group by grp, n.currency{having}
+        order by grp, coalesce(n.currency, '')
+        limit ?"""
+    return rows_as(schemas.CostGroup, cur, sql, [start, end, *params, *(after or []), limit])
+
+
+def pareto(
+    cur: Cursor,
+    on: date,
+    cluster_type: str | None,
+    owner: str | None,
+    after: list[object] | None,
+    limit: int,
+) -> list[schemas.ParetoRow]:
+    where, params = _owner_filter(owner)
+    if cluster_type is not None:
+        where += " and p.cluster_type = ?"
+        params.append(cluster_type)
+    page, page_params = _after("p.cluster_type, p.waste_rank", after)
+    sql = f"""
+        select {columns(schemas.ParetoRow, 'p')}
+        from marts.pareto_ns as p
+        inner join {OWNERS} as o
+            on p.date = o.date and p.cluster_type = o.cluster_type and p.namespace = o.namespace
+        where p.date = ?{where}{page}
+        order by p.cluster_type, p.waste_rank
+        limit ?"""
+    return rows_as(schemas.ParetoRow, cur, sql, [on, *params, *page_params, limit])
+
+
+def calibration(cur: Cursor, after: list[object] | None, limit: int) -> list[schemas.Calibration]:
+    page, page_params = _after("cluster_type", after)
+    sql = f"""
+        select {columns(schemas.Calibration)}
+        from reporting.rpt_estimate_inputs
+        where true{page}
+        order by cluster_type
+        limit ?"""
+    return rows_as(schemas.Calibration, cur, sql, [*page_params, limit])
+
+
+# --------------------------------------------------------------------------- tenant summary
+
+_OWNED = f"""
+    owned as (
+        select date, cluster_type, namespace, tier from {OWNERS}
+        where owner = ? and date between ? and ?
+    ),
+    owned_now as (
+        select cluster_type, namespace from {OWNERS} where owner = ? and is_latest
+    ),
+    usage as (
+        select n.* from marts.ns_usage_daily as n
+        inner join owned using (date, cluster_type, namespace)
+    ),
+    energy as (
+        select e.* from marts.energy_ns_daily as e
+        inner join owned using (date, cluster_type, namespace)
+    ),
+    grades as (
+        select p.cluster_type, p.namespace, p.grade from marts.pareto_ns as p
+        inner join owned using (date, cluster_type, namespace)
+        qualify row_number() over (
+            partition by p.cluster_type, p.namespace order by p.date desc
+        ) = 1
+    ),
+    risks as (
+        select r.cluster_type, r.namespace, r.is_oom_killed from marts.gov_risk_oom as r
+        inner join owned using (date, cluster_type, namespace)
+    ),
+    violations as (
+        select v.cluster_type, v.namespace from marts.gov_violations as v
+        inner join owned using (date, cluster_type, namespace)
+    ),
+    dormant as (
+        select d.* from marts.dormant_namespaces as d
+        inner join owned_now using (cluster_type, namespace)
+    ),
+    recommendations as (
+        select r.* from marts.rightsizing_recommendations as r
+        inner join owned_now using (cluster_type, namespace)
+    )"""
+
+
+def _owned_params(owner: str, start: date, end: date) -> list[object]:
+    return [owner, start, end, owner]
+
+
+def tenant_totals(cur: Cursor, owner: str, start: date, end: date) -> schemas.TenantTotals:
+    sql = f"""
+        with {_OWNED}
+        select
+            (select count(*) from (select distinct cluster_type, namespace from owned)),
+            (select min(currency) from usage),
+            (select sum(cpu_alloc_cost) from usage),
+            (select sum(mem_alloc_cost) from usage),
+            (select sum(pv_alloc_cost) from usage),
+            (select sum(alloc_cost) from usage),
+            (select sum(waste_cost) from usage),
+            (select sum(it_kwh) from energy),
+            (select sum(facility_kwh) from energy),
+            (select sum(electricity_cost) from energy),
+            (select sum(carbon_kg) from energy),
+            (select count(*) from grades where grade = 'Critical'),
+            (select count(*) from grades where grade = 'High'),
+            (select count(*) from grades where grade = 'Medium'),
+            (select count(*) from grades where grade = 'Low'),
+            (select count(*) from risks where is_oom_killed),
+            (select count(*) from risks where not is_oom_killed),
+            (select count(*) from violations),
+            (select count(*) from dormant),
+            (select sum(held_cost_per_month) from dormant),
+            (select count(*) from recommendations),
+            (select sum(monthly_cost_delta) from recommendations)"""
+    row = cur.execute(sql, _owned_params(owner, start, end)).fetchone()
+    return schemas.TenantTotals.model_validate(
+        dict(zip(schemas.TenantTotals.model_fields, row, strict=True))
+    )
+
+
+def tenant_namespaces(
+    cur: Cursor, owner: str, start: date, end: date, after: list[object] | None, limit: int
+) -> list[schemas.TenantNamespace]:
+    page, page_params = _after("n.cluster_type, n.namespace", after)
+    sql = f"""
+        with {_OWNED},
+        namespaces as (
+            select cluster_type, namespace, max(tier) as tier, count(*) as days
+            from owned group by cluster_type, namespace
+        ),
+        usage_by_ns as (
+            select cluster_type, namespace, sum(alloc_cost) as alloc_cost,
+                sum(waste_cost) as waste_cost
+            from usage group by cluster_type, namespace
+        ),
+        energy_by_ns as (
+            select cluster_type, namespace, sum(facility_kwh) as facility_kwh,
+                sum(carbon_kg) as carbon_kg
+            from energy group by cluster_type, namespace
+        ),
+        risks_by_ns as (
+            select cluster_type, namespace,
+                count(*) filter (where is_oom_killed) as oom_days,
+                count(*) filter (where not is_oom_killed) as shortage_days
+            from risks group by cluster_type, namespace
+        ),
+        violations_by_ns as (
+            select cluster_type, namespace, count(*) as violation_days
+            from violations group by cluster_type, namespace
+        ),
+        recommendations_by_ns as (
+            select cluster_type, namespace, count(*) as open_recommendations
+            from recommendations group by cluster_type, namespace
+        )
+        select
+            n.cluster_type, n.namespace, n.tier, n.days, u.alloc_cost, u.waste_cost,
+            e.facility_kwh, e.carbon_kg, g.grade,
+            coalesce(r.oom_days, 0), coalesce(r.shortage_days, 0),
+            coalesce(v.violation_days, 0), d.namespace is not null,
+            coalesce(rc.open_recommendations, 0)
+        from namespaces as n
+        left join usage_by_ns as u using (cluster_type, namespace)
+        left join energy_by_ns as e using (cluster_type, namespace)
+        left join grades as g using (cluster_type, namespace)
+        left join risks_by_ns as r using (cluster_type, namespace)
+        left join violations_by_ns as v using (cluster_type, namespace)
+        left join dormant as d using (cluster_type, namespace)
+        left join recommendations_by_ns as rc using (cluster_type, namespace)
+        where true{page}
+        order by n.cluster_type, n.namespace
+        limit ?"""
+    return rows_as(
+        schemas.TenantNamespace,
+        cur,
+        sql,
+        [*_owned_params(owner, start, end), *page_params, limit],
+    )
+
+
+def tenant_top_recommendations(cur: Cursor, owner: str) -> list[schemas.Recommendation]:
+    sql = f"""
+        select {columns(schemas.Recommendation, 'r')}
+        from marts.rightsizing_recommendations as r
+        inner join {OWNERS} as o
+            on o.is_latest and r.cluster_type = o.cluster_type and r.namespace = o.namespace
+        where o.owner = ?
+        order by r.monthly_cost_delta asc nulls last, {RECOMMENDATION_KEY}
+        limit 10"""
+    return rows_as(schemas.Recommendation, cur, sql, [owner])
+
+
+# --------------------------------------------------------------------------- estimate
+
+_ESTIMATE_EXPRESSIONS = (
+    "it_kwh_expression",
+    "facility_kwh_expression",
+    "electricity_cost_expression",
+    "carbon_kg_expression",
+    "carbon_cost_expression",
+)
+
+
+def estimate(cur: Cursor, request: schemas.EstimateRequest) -> schemas.Estimate:
+    """Price a planned workload with the marts' prices and the expressions rendered from the
+    macros the energy mart uses (stored in reporting.rpt_estimate_inputs)."""
+    cluster_type = request.cluster_type.strip().upper()
+    row = cur.execute(
+        "select cluster_type, "
+        + ", ".join(_ESTIMATE_EXPRESSIONS)
+        + " from reporting.rpt_estimate_inputs where cluster_type in (?, '*')"
+        " order by cluster_type = '*' limit 1",
+        [cluster_type],
+    ).fetchone()
+    if row is None:
+        raise LookupError("reporting.rpt_estimate_inputs has no `*` row")
+    used_cluster, it_kwh, facility_kwh, electricity_cost, carbon_kg, carbon_cost = row
+    sql = f"""
+        with
+        workload as (
+            select
+                ?::integer as replicas,
+                ?::double as cpu_request_cores,
+                ?::double as mem_request_gb,
+                ?::double as pv_request_gb,
+                coalesce(?::double * ?::double, list_avg(?::double[])) as cpu_usage_cores,
+                ?::double as requested_hours
+        ),
+        per_replica as (
+            select
+                i.*,
+                w.*,
+                coalesce(w.requested_hours, i.hours_per_month) as hours,
+                coalesce(w.requested_hours, i.hours_per_month) * 60.0 as minutes_running
+            from reporting.rpt_estimate_inputs as i
+            cross join workload as w
+            where i.cluster_type = ?
+        ),
+        it as (
+            select
+                *,
+                replicas * ({it_kwh}) as it_kwh,
+                replicas * hours * (
+                    cpu_request_cores * cpu_core_hour_price
+                    + mem_request_gb * mem_gb_hour_price
+                    + pv_request_gb * pv_gb_hour_price
+                ) as monthly_cost
+            from per_replica
+        ),
+        facility as (
+            select *, {facility_kwh} as facility_kwh from it
+        )
+        select
+            currency, monthly_cost, it_kwh, facility_kwh,
+            {electricity_cost} as electricity_cost,
+            {carbon_kg} as carbon_kg,
+            {carbon_cost} as carbon_cost,
+            {columns(schemas.EstimateInputs)}
+        from facility"""
+    params = [
+        request.replicas,
+        request.cpu_request_cores,
+        request.mem_request_gb,
+        request.pv_request_gb,
+        request.cpu_request_cores if request.cpu_utilisation is not None else None,
+        request.cpu_utilisation,
+        request.cpu_history_cores,
+        request.hours,
+        used_cluster,
+    ]
+    result = cur.execute(sql, params).fetchone()
+    head = [
+        "currency",
+        "monthly_cost",
+        "it_kwh",
+        "facility_kwh",
+        "electricity_cost",
+        "carbon_kg",
+        "carbon_cost",
+    ]
+    values = dict(zip(head, result[: len(head)], strict=True))
+    values["inputs"] = dict(
+        zip(schemas.EstimateInputs.model_fields, result[len(head) :], strict=True)
+    )
+    return schemas.Estimate.model_validate(values)
