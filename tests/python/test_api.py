@@ -1,19 +1,38 @@
 """The read API against a real uvicorn on loopback: authorization, pagination, validation,
-estimates equal to the marts, no token in logs, and fuzzing from the OpenAPI schema."""
+estimates equal to the marts, no token in logs, fuzzing from the OpenAPI schema; and publishing
+while readers read: under 8 parallel API clients (no error, no mixed answer) and while an analyst
+holds the published file during `make build` (the build succeeds; a failed one publishes nothing).
+"""
 
 from __future__ import annotations
 
 import math
+import os
 import re
+import shutil
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
+import duckdb
 import httpx
 import pytest
-from api_fixture import API_START, Api
+from api_fixture import (
+    API_START,
+    Api,
+    SampleMarts,
+    api,
+    api_sample_marts,
+    issue,
+    publish,
+    start_server,
+    stop_server,
+)
+from conftest import REPO, dbt_env
 
-pytest_plugins = ("api_fixture",)  # the sample marts and the uvicorn server (session)
+__all__ = ["api", "api_sample_marts"]  # the session fixtures, imported for pytest
 
 pytestmark = pytest.mark.slow
 
@@ -252,3 +271,145 @@ def test_schemathesis_finds_no_server_error(api: Api) -> None:
         tail = proc.stdout[-3000:]
         assert proc.returncode == 0, tail
         assert re.search(r"Selected: 10/10", proc.stdout), tail
+
+
+CLIENTS = 8
+
+
+def _second_snapshot_source(marts: SampleMarts, work: Path) -> Path:
+    """A copy of the built marts whose costs differ, so each answer says which snapshot it read."""
+    copy = work / "finops-b.duckdb"
+    shutil.copy(marts.run.db_path, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute(
+            "update marts.ns_usage_daily set alloc_cost = alloc_cost + 1000,"
+            " waste_cost = waste_cost + 10"
+        )
+        con.execute("update marts.rightsizing_recommendations set monthly_cost_delta = -1")
+    return copy
+
+
+def test_publish_during_parallel_requests(api_sample_marts: SampleMarts, tmp_path: Path) -> None:
+    source_a = api_sample_marts.run.db_path
+    source_b = _second_snapshot_source(api_sample_marts, tmp_path)
+    published = tmp_path / "published" / "finops.duckdb"
+    tokens = tmp_path / "tokens.json"
+    admin = issue(tokens, "admin")
+    publish(source_a, published)
+    server = start_server(published, tokens)
+    paths = ["/api/v1/governance/tenant/spark/summary", "/api/v1/cost?group_by=cluster_type"]
+    try:
+        with server.client(admin) as client:
+
+            def answers() -> dict[str, object]:
+                return {path: client.get(path).json() for path in paths}
+
+            expected_a = answers()
+            publish(source_b, published)
+            expected_b = answers()
+            assert expected_a != expected_b
+            publish(source_a, published)
+            assert answers() == expected_a
+
+        stop = threading.Event()
+        seen: list[tuple[str, int, object]] = []
+        lock = threading.Lock()
+
+        def reader(index: int) -> None:
+            with server.client(admin) as own:
+                i = index
+                while not stop.is_set():
+                    path = paths[i % len(paths)]
+                    response = own.get(path)
+                    body = response.json() if response.status_code == 200 else response.text
+                    with lock:
+                        seen.append((path, response.status_code, body))
+                    i += 1
+
+        threads = [threading.Thread(target=reader, args=(n,)) for n in range(CLIENTS)]
+        for thread in threads:
+            thread.start()
+        for source in (source_b, source_a, source_b, source_a, source_b):
+            time.sleep(0.5)
+            publish(source, published)
+        time.sleep(0.5)
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert len(seen) > 2 * CLIENTS
+        for path, status, body in seen:
+            assert status == 200, (path, body)
+            assert body in (expected_a[path], expected_b[path]), f"mixed answer on {path}"
+        with server.client(admin) as client:
+            assert {p: client.get(p).json() for p in paths} == expected_b  # the newest one
+        assert any(body == expected_a[p] for p, _, body in seen)
+        assert any(body == expected_b[p] for p, _, body in seen)
+    finally:
+        stop_server(server)
+
+
+def _published_at(path: Path) -> object:
+    code = (
+        "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True);"
+        " print(con.execute('select published_at from main.snapshot_info').fetchone()[0])"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def _make_build(
+    work: Path, db: Path, published: Path, lake: Path, start: str
+) -> subprocess.CompletedProcess:
+    env = dbt_env(db, work)
+    env.update(
+        {
+            "FINOPS_PUBLISH_PATH": str(published),
+            "PYTHONPATH": str(REPO / "scripts"),
+            "MAKEFLAGS": "",
+        }
+    )
+    venv = Path(sys.executable).parent.parent
+    return subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "build",
+            f"VENV={venv}",
+            f"RAW_PATH={lake / 'raw'}",
+            f"START={start}",
+            f"END={start}",
+            f"FINOPS_DUCKDB_PATH={db}",
+            f"FINOPS_PUBLISH_PATH={published}",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_build_while_an_analyst_holds_the_published_file(
+    api_sample_marts: SampleMarts, tmp_path: Path
+) -> None:
+    db = tmp_path / "finops.duckdb"
+    shutil.copy(api_sample_marts.run.db_path, db)
+    published = tmp_path / "published" / "finops.duckdb"
+    publish(db, published)
+    before = _published_at(published)
+    with duckdb.connect(str(published), read_only=True) as analyst:
+        (held,) = analyst.execute("select published_at from main.snapshot_info").fetchone()
+        built = _make_build(tmp_path, db, published, api_sample_marts.lake, API_START)
+        assert built.returncode == 0, built.stdout[-3000:] + built.stderr[-3000:]
+        # the analyst still reads the snapshot it opened, whole
+        assert analyst.execute("select published_at from main.snapshot_info").fetchone() == (held,)
+        assert analyst.execute("select count(*) from marts.ns_usage_daily").fetchone()[0] > 0
+    after = _published_at(published)
+    assert after != before  # a new reader sees the new snapshot
+    inode = os.stat(published).st_ino
+    failed = _make_build(tmp_path, db, published, api_sample_marts.lake, "2026-02-30")
+    assert failed.returncode != 0
+    assert "kube_finops.publish" not in failed.stdout  # the recipe stopped before publishing
+    assert os.stat(published).st_ino == inode and _published_at(published) == after
+    assert not [p for p in published.parent.iterdir() if p.name != published.name]
