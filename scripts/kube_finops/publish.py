@@ -27,6 +27,15 @@ PUBLISHED_SCHEMAS = ("marts", "reporting")
 DEFAULT_PUBLISH_PATH = "data/published/finops.duckdb"
 # one row in the snapshot saying when and from what it was published (the API's /readyz)
 SNAPSHOT_TABLE = "main.snapshot_info"
+# ART indexes for the API's point lookups (an owner's or a namespace's rows out of the fleet's)
+LOOKUP_INDEXES = (
+    ("reporting", "rpt_namespace_owner", "owner"),
+    ("reporting", "rpt_namespace_owner", "namespace"),
+    ("reporting", "rpt_tenant_namespace_daily", "owner"),
+    ("marts", "ns_usage_daily", "namespace"),
+    ("marts", "energy_ns_daily", "namespace"),
+    ("marts", "rightsizing_recommendations", "namespace"),
+)
 
 
 class PublishError(Exception):
@@ -59,6 +68,7 @@ def _copy(source: Path, target: Path) -> int:
         for schema, table in tables:
             qualified = f"{_quote(schema)}.{_quote(table)}"
             con.execute(f"create table {qualified} as select * from src.{qualified}")
+        create_indexes(con)
         con.execute(
             f"create table {SNAPSHOT_TABLE} as select ?::timestamptz as published_at,"
             " ? as source_path, ? as table_count",
@@ -67,6 +77,20 @@ def _copy(source: Path, target: Path) -> int:
         con.execute("detach src")
         con.execute("checkpoint")
     return len(tables)
+
+
+def create_indexes(con: duckdb.DuckDBPyConnection) -> None:
+    for schema, table, column in LOOKUP_INDEXES:
+        exists = con.execute(
+            "select 1 from information_schema.columns where table_catalog = current_database()"
+            " and table_schema = ? and table_name = ? and column_name = ?",
+            [schema, table, column],
+        ).fetchone()
+        if exists:
+            con.execute(
+                f"create index {_quote(f'{table}_{column}_idx')}"
+                f" on {_quote(schema)}.{_quote(table)} ({_quote(column)})"
+            )
 
 
 def _literal(text: str) -> str:

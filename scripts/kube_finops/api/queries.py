@@ -226,44 +226,35 @@ def calibration(cur: Cursor, after: list[object] | None, limit: int) -> list[sch
 
 # --------------------------------------------------------------------------- tenant summary
 
+TENANT_DAYS = "reporting.rpt_tenant_namespace_daily"
+
 _OWNED = f"""
-    owned as (
-        select date, cluster_type, namespace, tier from {OWNERS}
-        where owner = ? and date between ? and ?
+    days as (
+        select * from {TENANT_DAYS} where owner = ? and date between ? and ?
     ),
     owned_now as (
         select cluster_type, namespace from {OWNERS} where owner = ? and is_latest
-    ),
-    usage as (
-        select n.* from marts.ns_usage_daily as n
-        inner join owned using (date, cluster_type, namespace)
-    ),
-    energy as (
-        select e.* from marts.energy_ns_daily as e
-        inner join owned using (date, cluster_type, namespace)
-    ),
-    grades as (
-        select p.cluster_type, p.namespace, p.grade from marts.pareto_ns as p
-        inner join owned using (date, cluster_type, namespace)
-        qualify row_number() over (
-            partition by p.cluster_type, p.namespace order by p.date desc
-        ) = 1
-    ),
-    risks as (
-        select r.cluster_type, r.namespace, r.is_oom_killed from marts.gov_risk_oom as r
-        inner join owned using (date, cluster_type, namespace)
-    ),
-    violations as (
-        select v.cluster_type, v.namespace from marts.gov_violations as v
-        inner join owned using (date, cluster_type, namespace)
     ),
     dormant as (
         select d.* from marts.dormant_namespaces as d
         inner join owned_now using (cluster_type, namespace)
     ),
     recommendations as (
-        select r.* from marts.rightsizing_recommendations as r
+        select r.cluster_type, r.namespace, r.monthly_cost_delta
+        from marts.rightsizing_recommendations as r
         inner join owned_now using (cluster_type, namespace)
+    ),
+    by_namespace as (
+        select
+            cluster_type, namespace, max(tier) as tier, count(*) as days,
+            sum(alloc_cost) as alloc_cost, sum(waste_cost) as waste_cost,
+            sum(facility_kwh) as facility_kwh, sum(carbon_kg) as carbon_kg,
+            arg_max(pareto_grade, date) as pareto_grade,
+            sum(oom_container_days) as oom_container_days,
+            sum(shortage_container_days) as shortage_container_days,
+            sum(violation_container_days) as violation_container_days
+        from days
+        group by cluster_type, namespace
     )"""
 
 
@@ -273,30 +264,39 @@ def _owned_params(owner: str, start: date, end: date) -> list[object]:
 
 def tenant_totals(cur: Cursor, owner: str, start: date, end: date) -> schemas.TenantTotals:
     sql = f"""
-        with {_OWNED}
+        with {_OWNED},
+        grades as (
+            select
+                count(*) as namespace_count,
+                count(*) filter (where pareto_grade = 'Critical') as grade_critical,
+                count(*) filter (where pareto_grade = 'High') as grade_high,
+                count(*) filter (where pareto_grade = 'Medium') as grade_medium,
+                count(*) filter (where pareto_grade = 'Low') as grade_low
+            from by_namespace
+        ),
+        sums as (
+            select
+                min(currency) as currency, sum(cpu_alloc_cost) as cpu_alloc_cost,
+                sum(mem_alloc_cost) as mem_alloc_cost, sum(pv_alloc_cost) as pv_alloc_cost,
+                sum(alloc_cost) as alloc_cost, sum(waste_cost) as waste_cost,
+                sum(it_kwh) as it_kwh, sum(facility_kwh) as facility_kwh,
+                sum(electricity_cost) as electricity_cost, sum(carbon_kg) as carbon_kg,
+                coalesce(sum(oom_container_days), 0) as oom_container_days,
+                coalesce(sum(shortage_container_days), 0) as shortage_container_days,
+                coalesce(sum(violation_container_days), 0) as violation_container_days
+            from days
+        )
         select
-            (select count(*) from (select distinct cluster_type, namespace from owned)),
-            (select min(currency) from usage),
-            (select sum(cpu_alloc_cost) from usage),
-            (select sum(mem_alloc_cost) from usage),
-            (select sum(pv_alloc_cost) from usage),
-            (select sum(alloc_cost) from usage),
-            (select sum(waste_cost) from usage),
-            (select sum(it_kwh) from energy),
-            (select sum(facility_kwh) from energy),
-            (select sum(electricity_cost) from energy),
-            (select sum(carbon_kg) from energy),
-            (select count(*) from grades where grade = 'Critical'),
-            (select count(*) from grades where grade = 'High'),
-            (select count(*) from grades where grade = 'Medium'),
-            (select count(*) from grades where grade = 'Low'),
-            (select count(*) from risks where is_oom_killed),
-            (select count(*) from risks where not is_oom_killed),
-            (select count(*) from violations),
+            grades.namespace_count, sums.currency, sums.cpu_alloc_cost, sums.mem_alloc_cost,
+            sums.pv_alloc_cost, sums.alloc_cost, sums.waste_cost, sums.it_kwh, sums.facility_kwh,
+            sums.electricity_cost, sums.carbon_kg, grades.grade_critical, grades.grade_high,
+            grades.grade_medium, grades.grade_low, sums.oom_container_days,
+            sums.shortage_container_days, sums.violation_container_days,
             (select count(*) from dormant),
             (select sum(held_cost_per_month) from dormant),
             (select count(*) from recommendations),
-            (select sum(monthly_cost_delta) from recommendations)"""
+            (select sum(monthly_cost_delta) from recommendations)
+        from grades, sums"""
     row = cur.execute(sql, _owned_params(owner, start, end)).fetchone()
     return schemas.TenantTotals.model_validate(
         dict(zip(schemas.TenantTotals.model_fields, row, strict=True))
@@ -309,46 +309,16 @@ def tenant_namespaces(
     page, page_params = _after("n.cluster_type, n.namespace", after)
     sql = f"""
         with {_OWNED},
-        namespaces as (
-            select cluster_type, namespace, max(tier) as tier, count(*) as days
-            from owned group by cluster_type, namespace
-        ),
-        usage_by_ns as (
-            select cluster_type, namespace, sum(alloc_cost) as alloc_cost,
-                sum(waste_cost) as waste_cost
-            from usage group by cluster_type, namespace
-        ),
-        energy_by_ns as (
-            select cluster_type, namespace, sum(facility_kwh) as facility_kwh,
-                sum(carbon_kg) as carbon_kg
-            from energy group by cluster_type, namespace
-        ),
-        risks_by_ns as (
-            select cluster_type, namespace,
-                count(*) filter (where is_oom_killed) as oom_days,
-                count(*) filter (where not is_oom_killed) as shortage_days
-            from risks group by cluster_type, namespace
-        ),
-        violations_by_ns as (
-            select cluster_type, namespace, count(*) as violation_days
-            from violations group by cluster_type, namespace
-        ),
         recommendations_by_ns as (
             select cluster_type, namespace, count(*) as open_recommendations
             from recommendations group by cluster_type, namespace
         )
         select
-            n.cluster_type, n.namespace, n.tier, n.days, u.alloc_cost, u.waste_cost,
-            e.facility_kwh, e.carbon_kg, g.grade,
-            coalesce(r.oom_days, 0), coalesce(r.shortage_days, 0),
-            coalesce(v.violation_days, 0), d.namespace is not null,
-            coalesce(rc.open_recommendations, 0)
-        from namespaces as n
-        left join usage_by_ns as u using (cluster_type, namespace)
-        left join energy_by_ns as e using (cluster_type, namespace)
-        left join grades as g using (cluster_type, namespace)
-        left join risks_by_ns as r using (cluster_type, namespace)
-        left join violations_by_ns as v using (cluster_type, namespace)
+            n.cluster_type, n.namespace, n.tier, n.days, n.alloc_cost, n.waste_cost,
+            n.facility_kwh, n.carbon_kg, n.pareto_grade, n.oom_container_days,
+            n.shortage_container_days, n.violation_container_days,
+            d.namespace is not null, coalesce(rc.open_recommendations, 0)
+        from by_namespace as n
         left join dormant as d using (cluster_type, namespace)
         left join recommendations_by_ns as rc using (cluster_type, namespace)
         where true{page}

@@ -49,10 +49,34 @@ class Generation:
         self.users = 0
         self.retired = False
         self.closed = False
+        # idle cursors, reused by later requests (one request holds a cursor at a time: FastAPI
+        # may run a request's dependency and its endpoint on different threads)
+        self._idle: list[duckdb.DuckDBPyConnection] = []
+        self._all: list[duckdb.DuckDBPyConnection] = []
+        self._cursors_lock = threading.Lock()
+
+    def take_cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._cursors_lock:
+            if self._idle:
+                return self._idle.pop()
+        cur = self.con.cursor()
+        cur.execute(f"use {ALIAS}")
+        with self._cursors_lock:
+            self._all.append(cur)
+        return cur
+
+    def give_back(self, cur: duckdb.DuckDBPyConnection) -> None:
+        with self._cursors_lock:
+            self._idle.append(cur)
 
     def close(self) -> None:
         if not self.closed:
             self.closed = True
+            with self._cursors_lock:
+                for cur in self._all:
+                    cur.close()
+                self._all.clear()
+                self._idle.clear()
             self.con.close()
             os.close(self.fd)
 
@@ -121,12 +145,11 @@ class SnapshotStore:
         """A cursor on the newest generation, valid until the block ends."""
         generation = self._acquire()
         try:
-            cur = generation.con.cursor()
+            cur = generation.take_cursor()
             try:
-                cur.execute(f"use {ALIAS}")
                 yield cur
             finally:
-                cur.close()
+                generation.give_back(cur)
         finally:
             self._release(generation)
 
