@@ -65,11 +65,6 @@ def namespace_visible(cur: Cursor, namespace: str, owner: str | None) -> bool:
     return row is not None
 
 
-def owner_exists(cur: Cursor, owner: str) -> bool:
-    row = cur.execute(f"select 1 from {OWNERS} where owner = ? limit 1", [owner]).fetchone()
-    return row is not None
-
-
 # --------------------------------------------------------------------------- namespace lists
 
 
@@ -229,22 +224,22 @@ def calibration(cur: Cursor, after: list[object] | None, limit: int) -> list[sch
 TENANT_DAYS = "reporting.rpt_tenant_namespace_daily"
 
 _OWNED = f"""
-    days as (
+    days as materialized (
         select * from {TENANT_DAYS} where owner = ? and date between ? and ?
     ),
-    owned_now as (
+    owned_now as materialized (
         select cluster_type, namespace from {OWNERS} where owner = ? and is_latest
     ),
-    dormant as (
+    dormant as materialized (
         select d.* from marts.dormant_namespaces as d
         inner join owned_now using (cluster_type, namespace)
     ),
-    recommendations as (
+    recommendations as materialized (
         select r.cluster_type, r.namespace, r.monthly_cost_delta
         from marts.rightsizing_recommendations as r
         inner join owned_now using (cluster_type, namespace)
     ),
-    by_namespace as (
+    by_namespace as materialized (
         select
             cluster_type, namespace, max(tier) as tier, count(*) as days,
             sum(alloc_cost) as alloc_cost, sum(waste_cost) as waste_cost,
@@ -262,86 +257,80 @@ def _owned_params(owner: str, start: date, end: date) -> list[object]:
     return [owner, start, end, owner]
 
 
-def tenant_totals(cur: Cursor, owner: str, start: date, end: date) -> schemas.TenantTotals:
-    sql = f"""
-        with {_OWNED},
-        grades as (
-            select
-                count(*) as namespace_count,
-                count(*) filter (where pareto_grade = 'Critical') as grade_critical,
-                count(*) filter (where pareto_grade = 'High') as grade_high,
-                count(*) filter (where pareto_grade = 'Medium') as grade_medium,
-                count(*) filter (where pareto_grade = 'Low') as grade_low
-            from by_namespace
-        ),
-        sums as (
-            select
-                min(currency) as currency, sum(cpu_alloc_cost) as cpu_alloc_cost,
-                sum(mem_alloc_cost) as mem_alloc_cost, sum(pv_alloc_cost) as pv_alloc_cost,
-                sum(alloc_cost) as alloc_cost, sum(waste_cost) as waste_cost,
-                sum(it_kwh) as it_kwh, sum(facility_kwh) as facility_kwh,
-                sum(electricity_cost) as electricity_cost, sum(carbon_kg) as carbon_kg,
-                coalesce(sum(oom_container_days), 0) as oom_container_days,
-                coalesce(sum(shortage_container_days), 0) as shortage_container_days,
-                coalesce(sum(violation_container_days), 0) as violation_container_days
-            from days
-        )
-        select
-            grades.namespace_count, sums.currency, sums.cpu_alloc_cost, sums.mem_alloc_cost,
-            sums.pv_alloc_cost, sums.alloc_cost, sums.waste_cost, sums.it_kwh, sums.facility_kwh,
-            sums.electricity_cost, sums.carbon_kg, grades.grade_critical, grades.grade_high,
-            grades.grade_medium, grades.grade_low, sums.oom_container_days,
-            sums.shortage_container_days, sums.violation_container_days,
-            (select count(*) from dormant),
-            (select sum(held_cost_per_month) from dormant),
-            (select count(*) from recommendations),
-            (select sum(monthly_cost_delta) from recommendations)
-        from grades, sums"""
-    row = cur.execute(sql, _owned_params(owner, start, end)).fetchone()
-    return schemas.TenantTotals.model_validate(
-        dict(zip(schemas.TenantTotals.model_fields, row, strict=True))
-    )
-
-
-def tenant_namespaces(
+def tenant_summary(
     cur: Cursor, owner: str, start: date, end: date, after: list[object] | None, limit: int
-) -> list[schemas.TenantNamespace]:
-    page, page_params = _after("n.cluster_type, n.namespace", after)
+) -> tuple[bool, dict, list[dict], list[dict]]:
+    """One statement (one snapshot read, each CTE computed once): whether the owner exists, its
+    totals, one page of its namespaces (limit rows) and its 10 largest-saving recommendations."""
+    page, page_params = _after("cluster_type, namespace", after)
+    ns_columns = ", ".join(schemas.TenantNamespace.model_fields)
+    rec_columns = columns(schemas.Recommendation, "r")
     sql = f"""
         with {_OWNED},
         recommendations_by_ns as (
             select cluster_type, namespace, count(*) as open_recommendations
             from recommendations group by cluster_type, namespace
+        ),
+        namespace_rows as (
+            select
+                n.cluster_type, n.namespace, n.tier, n.days, n.alloc_cost, n.waste_cost,
+                n.facility_kwh, n.carbon_kg, n.pareto_grade, n.oom_container_days,
+                n.shortage_container_days, n.violation_container_days,
+                d.namespace is not null as dormant,
+                coalesce(rc.open_recommendations, 0) as open_recommendations
+            from by_namespace as n
+            left join dormant as d using (cluster_type, namespace)
+            left join recommendations_by_ns as rc using (cluster_type, namespace)
+        ),
+        namespace_page as (
+            select {ns_columns} from namespace_rows
+            where true{page}
+            order by cluster_type, namespace
+            limit ?
+        ),
+        top_recommendations as (
+            select {rec_columns}
+            from marts.rightsizing_recommendations as r
+            inner join owned_now using (cluster_type, namespace)
+            order by r.monthly_cost_delta asc nulls last, {RECOMMENDATION_KEY}
+            limit 10
+        ),
+        totals as (
+            select
+                (select count(*) from by_namespace) as namespace_count,
+                min(currency) as currency,
+                sum(cpu_alloc_cost) as cpu_alloc_cost,
+                sum(mem_alloc_cost) as mem_alloc_cost,
+                sum(pv_alloc_cost) as pv_alloc_cost,
+                sum(alloc_cost) as alloc_cost,
+                sum(waste_cost) as waste_cost,
+                sum(it_kwh) as it_kwh,
+                sum(facility_kwh) as facility_kwh,
+                sum(electricity_cost) as electricity_cost,
+                sum(carbon_kg) as carbon_kg,
+                (select count(*) from by_namespace where pareto_grade = 'Critical')
+                    as grade_critical,
+                (select count(*) from by_namespace where pareto_grade = 'High') as grade_high,
+                (select count(*) from by_namespace where pareto_grade = 'Medium') as grade_medium,
+                (select count(*) from by_namespace where pareto_grade = 'Low') as grade_low,
+                coalesce(sum(oom_container_days), 0) as oom_container_days,
+                coalesce(sum(shortage_container_days), 0) as shortage_container_days,
+                coalesce(sum(violation_container_days), 0) as violation_container_days,
+                (select count(*) from dormant) as dormant_namespaces,
+                (select sum(held_cost_per_month) from dormant) as dormant_held_cost_per_month,
+                (select count(*) from recommendations) as open_recommendations,
+                (select sum(monthly_cost_delta) from recommendations)
+                    as recommendations_monthly_cost_delta
+            from days
         )
         select
-            n.cluster_type, n.namespace, n.tier, n.days, n.alloc_cost, n.waste_cost,
-            n.facility_kwh, n.carbon_kg, n.pareto_grade, n.oom_container_days,
-            n.shortage_container_days, n.violation_container_days,
-            d.namespace is not null, coalesce(rc.open_recommendations, 0)
-        from by_namespace as n
-        left join dormant as d using (cluster_type, namespace)
-        left join recommendations_by_ns as rc using (cluster_type, namespace)
-        where true{page}
-        order by n.cluster_type, n.namespace
-        limit ?"""
-    return rows_as(
-        schemas.TenantNamespace,
-        cur,
-        sql,
-        [*_owned_params(owner, start, end), *page_params, limit],
-    )
-
-
-def tenant_top_recommendations(cur: Cursor, owner: str) -> list[schemas.Recommendation]:
-    sql = f"""
-        select {columns(schemas.Recommendation, 'r')}
-        from marts.rightsizing_recommendations as r
-        inner join {OWNERS} as o
-            on o.is_latest and r.cluster_type = o.cluster_type and r.namespace = o.namespace
-        where o.owner = ?
-        order by r.monthly_cost_delta asc nulls last, {RECOMMENDATION_KEY}
-        limit 10"""
-    return rows_as(schemas.Recommendation, cur, sql, [owner])
+            exists (select 1 from {OWNERS} where owner = ?),
+            (select totals from totals),
+            (select list(namespace_page order by cluster_type, namespace) from namespace_page),
+            (select list(t) from top_recommendations as t)"""
+    params = [*_owned_params(owner, start, end), *page_params, limit, owner]
+    exists, totals, namespaces, top = cur.execute(sql, params).fetchone()
+    return bool(exists), totals, namespaces or [], top or []
 
 
 # --------------------------------------------------------------------------- estimate

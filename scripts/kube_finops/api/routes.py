@@ -103,19 +103,23 @@ def tenant_summary(
 ) -> dict:
     """The owner's namespaces, cost, energy, waste, Pareto grades, risks, violations, dormant
     namespaces and open right-sizing recommendations over start..end (namespaces paginated)."""
-    if (not caller.is_admin and caller.owner != owner) or not queries.owner_exists(cur, owner):
+    if not caller.is_admin and caller.owner != owner:
         raise HTTPException(status_code=404, detail="owner not found")
     start, end = resolve_window(cur, start, end)
     after = decode_cursor("tenant-namespaces", cursor, (str, str))
-    namespaces = queries.tenant_namespaces(cur, owner, start, end, after, limit + 1)
+    exists, totals, namespaces, top = queries.tenant_summary(
+        cur, owner, start, end, after, limit + 1
+    )
+    if not exists:
+        raise HTTPException(status_code=404, detail="owner not found")
     return {
         "owner": owner,
         "window": {"start": start, "end": end},
-        "totals": queries.tenant_totals(cur, owner, start, end),
+        "totals": totals,
         "namespaces": _page(
-            "tenant-namespaces", namespaces, limit, lambda r: [r.cluster_type, r.namespace]
+            "tenant-namespaces", namespaces, limit, lambda r: [r["cluster_type"], r["namespace"]]
         ),
-        "top_recommendations": queries.tenant_top_recommendations(cur, owner),
+        "top_recommendations": top,
     }
 
 
