@@ -295,9 +295,17 @@ def tenant_summary(
             order by r.monthly_cost_delta asc nulls last, {RECOMMENDATION_KEY}
             limit 10
         ),
-        totals as (
+        namespace_totals as (
             select
-                (select count(*) from by_namespace) as namespace_count,
+                count(*) as namespace_count,
+                count(*) filter (where pareto_grade = 'Critical') as grade_critical,
+                count(*) filter (where pareto_grade = 'High') as grade_high,
+                count(*) filter (where pareto_grade = 'Medium') as grade_medium,
+                count(*) filter (where pareto_grade = 'Low') as grade_low
+            from by_namespace
+        ),
+        day_totals as (
+            select
                 min(currency) as currency,
                 sum(cpu_alloc_cost) as cpu_alloc_cost,
                 sum(mem_alloc_cost) as mem_alloc_cost,
@@ -308,20 +316,26 @@ def tenant_summary(
                 sum(facility_kwh) as facility_kwh,
                 sum(electricity_cost) as electricity_cost,
                 sum(carbon_kg) as carbon_kg,
-                (select count(*) from by_namespace where pareto_grade = 'Critical')
-                    as grade_critical,
-                (select count(*) from by_namespace where pareto_grade = 'High') as grade_high,
-                (select count(*) from by_namespace where pareto_grade = 'Medium') as grade_medium,
-                (select count(*) from by_namespace where pareto_grade = 'Low') as grade_low,
                 coalesce(sum(oom_container_days), 0) as oom_container_days,
                 coalesce(sum(shortage_container_days), 0) as shortage_container_days,
-                coalesce(sum(violation_container_days), 0) as violation_container_days,
-                (select count(*) from dormant) as dormant_namespaces,
-                (select sum(held_cost_per_month) from dormant) as dormant_held_cost_per_month,
-                (select count(*) from recommendations) as open_recommendations,
-                (select sum(monthly_cost_delta) from recommendations)
-                    as recommendations_monthly_cost_delta
+                coalesce(sum(violation_container_days), 0) as violation_container_days
             from days
+        ),
+        dormant_totals as (
+            select
+                count(*) as dormant_namespaces,
+                sum(held_cost_per_month) as dormant_held_cost_per_month
+            from dormant
+        ),
+        recommendation_totals as (
+            select
+                count(*) as open_recommendations,
+                sum(monthly_cost_delta) as recommendations_monthly_cost_delta
+            from recommendations
+        ),
+        totals as (
+            select {", ".join(schemas.TenantTotals.model_fields)}
+            from namespace_totals, day_totals, dormant_totals, recommendation_totals
         )
         select
             exists (select 1 from {OWNERS} where owner = ?),
