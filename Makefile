@@ -10,6 +10,8 @@ STAMP := $(VENV)/.installed-$(shell cat requirements.txt | sha1sum | cut -c1-12)
 
 export DBT_PROFILES_DIR ?= $(CURDIR)/.dbt
 export FINOPS_DUCKDB_PATH ?= data/finops.duckdb
+# the read-only snapshot of the marts that `make build` publishes for the API and analysts
+export FINOPS_PUBLISH_PATH ?= data/published/finops.duckdb
 export FINOPS_DUCKDB_EXTENSION_DIR ?= $(VENV)/duckdb_extensions
 export PYTHONPATH := $(CURDIR)/scripts$(if $(PYTHONPATH),:$(PYTHONPATH))
 
@@ -40,7 +42,7 @@ DBT_WINDOW_ENV = FINOPS_START_DATE=$(call q,$(START)) FINOPS_END_DATE=$(call q,$
 # 3 s a run); `make test` runs them (pytest's dbt builds) and `make test-dbt` runs them alone.
 DBT_BUILD_ARGS ?= --exclude-resource-type unit_test
 
-.PHONY: help setup demo sample-data build test test-python test-dbt lint format clean
+.PHONY: help setup demo sample-data build publish test test-python test-dbt lint format clean
 
 help: ## list the commands
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -68,6 +70,10 @@ SPARK_EXCLUDE = $(if $(filter spark,$(TARGET)), --exclude tag:duckdb_only)
 build: setup ## dbt build for START..END (inclusive) on RAW_PATH (TARGET=spark: on Apache Spark)
 	$(if $(filter spark,$(TARGET)),@mkdir -p $(call q,$(SPARK_STATE_DIR)))
 	$(DBT_WINDOW_ENV) $(BIN)/dbt build $(DBT_BUILD_ARGS)$(SPARK_EXCLUDE)
+	$(if $(filter spark,$(TARGET)),,$(BIN)/python -m kube_finops.publish --duckdb $(call q,$(FINOPS_DUCKDB_PATH)) --out $(call q,$(FINOPS_PUBLISH_PATH)))
+
+publish: setup ## copy marts + reporting into FINOPS_PUBLISH_PATH (temp file beside it, then rename)
+	$(BIN)/python -m kube_finops.publish --duckdb $(call q,$(FINOPS_DUCKDB_PATH)) --out $(call q,$(FINOPS_PUBLISH_PATH))
 
 test-dbt: setup ## the dbt unit tests (fixed inputs; `make build` skips them)
 	$(if $(filter spark,$(TARGET)),@mkdir -p $(call q,$(SPARK_STATE_DIR)))
@@ -206,3 +212,24 @@ bench: setup-bench setup-fonts ## time make build vs the users' step2 vs the flo
 
 bench-incremental: setup-bench ## day 8 after 7 days of history vs a one-day build (SCALE, default 10m)
 	$(BIN)/python -m kube_finops.bench incremental --scale $(call q,$(SCALE))
+
+# ---------------------------------------------------------------- service API
+# make serve                       the read API on FINOPS_API_HOST:FINOPS_API_PORT over FINOPS_PUBLISH_PATH
+# make token ROLE=tenant OWNER=alice   (or ROLE=admin) a new bearer token, printed once as the last line
+export FINOPS_API_HOST ?= 127.0.0.1
+export FINOPS_API_PORT ?= 8080
+export FINOPS_API_TOKENS ?= data/api_tokens.json
+ROLE ?=
+OWNER ?=
+
+.PHONY: serve token bench-api
+
+serve: setup ## the read API (FastAPI/uvicorn) over the published snapshot; docs at /docs
+	$(BIN)/python -m kube_finops.api --host $(call q,$(FINOPS_API_HOST)) --port $(call q,$(FINOPS_API_PORT))
+
+token: setup ## a new API token: ROLE=admin, or ROLE=tenant OWNER=<owner>; printed once, last line
+	@test -n "$(ROLE)" || { echo "error: set ROLE=admin or ROLE=tenant OWNER=<owner>" >&2; exit 2; }
+	@$(BIN)/python -m kube_finops.api.tokens --role $(call q,$(ROLE)) $(if $(OWNER),--owner $(call q,$(OWNER))) 2>&1
+
+bench-api: setup ## API latency p50/p95 per endpoint, 16 clients, on generated fleet-sized marts (6,000 namespaces)
+	$(BIN)/python -m kube_finops.api.bench

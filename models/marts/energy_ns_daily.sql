@@ -28,18 +28,15 @@ container_energy as (
         case
             when container_days.energy_minutes > 0 then container_days.energy_joules_sum / 3600000.0
             else
-                (
-                    coalesce(
-                        cluster_coefficients.idle_watts_per_core,
-                        default_coefficients.idle_watts_per_core,
-                        {{ var('idle_watts_per_core') }}
-                    ) * container_days.cpu_request_max
-                    + coalesce(
-                        cluster_coefficients.dynamic_watts_per_core,
-                        default_coefficients.dynamic_watts_per_core,
-                        {{ var('dynamic_watts_per_core') }}
-                    ) * container_days.cpu_usage_avg
-                ) * container_days.minutes_running / 60.0 / 1000.0
+                {{ finops_model_it_kwh(
+                    'coalesce(cluster_coefficients.idle_watts_per_core, default_coefficients.idle_watts_per_core, '
+                    ~ var('idle_watts_per_core') ~ ')',
+                    'coalesce(cluster_coefficients.dynamic_watts_per_core, default_coefficients.dynamic_watts_per_core, '
+                    ~ var('dynamic_watts_per_core') ~ ')',
+                    'container_days.cpu_request_max',
+                    'container_days.cpu_usage_avg',
+                    'container_days.minutes_running'
+                ) }}
         end as it_kwh
     from container_days
     left join coefficients as cluster_coefficients
@@ -74,7 +71,7 @@ facility as (
             when kepler_container_cnt = 0 then 'model'
             else 'mixed'
         end as energy_source,
-        it_kwh * {{ var('pue') }} as facility_kwh
+        {{ finops_facility_kwh('it_kwh') }} as facility_kwh
     from namespace_energy
 
 ),
@@ -83,9 +80,9 @@ final as (
 
     select
         *,
-        facility_kwh * {{ var('electricity_rate') }} as electricity_cost,
-        facility_kwh * {{ var('carbon_intensity') }} as carbon_kg,
-        facility_kwh * {{ var('carbon_intensity') }} * {{ var('carbon_price') }} as carbon_cost
+        {{ finops_electricity_cost('facility_kwh') }} as electricity_cost,
+        {{ finops_carbon_kg('facility_kwh') }} as carbon_kg,
+        {{ finops_carbon_cost('facility_kwh') }} as carbon_cost
     from facility
 
 )
