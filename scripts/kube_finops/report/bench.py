@@ -25,8 +25,10 @@ log = logging.getLogger("kube_finops.report.bench")
 STATUSES = np.array(["OOM Killed", "Request Shortage", "Over-allocated", "Optimized"])
 # the rules only appear in sheet subtitles here: any values do (a real report reads rpt_window)
 BENCH_RULES = Rules.of(
-    [0.5, 0.2, 10, 50, 1.0, 0.11, 0.02, 20, 50, 80, 0.3, 730, 7, 0.2, 14, 0.01]
-    + [0.9, 0.3, 1.25, 1.5, 7, 7, 30, "weighted", "keep"]
+    [
+        *(0.5, 0.2, 10, 50, 1.0, 0.11, 0.02, 20, 50, 80, 0.3, 730, 7, 0.2, 14, 0.01),
+        *(0.9, 0.3, 1.25, 1.5, 7, 7, 30, "weighted", "keep"),
+    ]
 )
 
 

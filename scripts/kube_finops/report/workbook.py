@@ -221,7 +221,7 @@ def write_table(
         cell.alignment = header_align
         if not secondary:
             ws.column_dimensions[get_column_letter(j)].width = col.width
-    ws.row_dimensions[header_row].height = 32
+    ws.row_dimensions[header_row].height = _header_height(ws, columns)
     row = header_row
     cells = ws._cells
     # every column is in the frame: the tables' columns are dbt contracts
@@ -248,6 +248,15 @@ def write_table(
         note = put(ws, header_row + 1, 1, "No rows for this cluster in the window.")
         note.font = Font(name="Arial", italic=True, size=9, color="808080")
     return last_row
+
+
+def _header_height(ws: Worksheet, columns: Sequence[Col]) -> float:
+    """A header row tall enough for its wrapped headers at the sheet's column widths."""
+    lines = 2
+    for j, col in enumerate(columns, start=1):
+        width = ws.column_dimensions[get_column_letter(j)].width or col.width
+        lines = max(lines, math.ceil(len(col.header) / max(width * 0.85, 4)))
+    return 13.0 * lines + 6
 
 
 def _style_array(ws: Worksheet, style: str) -> StyleArray:
@@ -925,14 +934,20 @@ def sheet_tenants(wb: Workbook, data: ClusterData, charts: dict[str, Path]) -> W
     _title(
         ws,
         f"Tenants: owners by total cost · {data.cluster}",
-        f"{_period(data)}. Total = allocated + overage + shared share + idle share on this "
-        f"cluster ({rules.chargeback_rules()}); waste and object storage (the owner's buckets, "
-        "which belong to no cluster) are shown beside it, not added. Worst grade: the owner's "
-        "namespace ranked highest in the Pareto.",
+        f"{_period(data)}. Total = allocated + overage + shared + idle share on this cluster.",
         len(TENANT_COLUMNS),
         DARK,
     )
     last = write_table(ws, frame, TENANT_COLUMNS, header_colour=DARK)
+    notes = (
+        f"Chargeback: {rules.chargeback_rules()}.",
+        "Waste cost and object storage (the owner's buckets, which belong to no cluster) are "
+        "shown beside the total, not added to it.",
+        "Worst grade: the grade of the owner's namespace ranked highest in the CPU waste Pareto.",
+    )
+    for i, text in enumerate(notes, start=2):
+        put(ws, last + i, 1, text).font = Font(name="Arial", italic=True, size=9, color="595959")
+    last += len(notes) + 1
     if not frame.empty:
         ws.conditional_formatting.add(
             column_ref(TENANT_COLUMNS, "total_cost", FIRST_DATA_ROW, last),
