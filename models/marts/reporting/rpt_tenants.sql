@@ -170,6 +170,18 @@ joined as (
 
 ),
 
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by cluster_type, is_pseudo_owner
+            order by waste_cost desc, waste_core_hours desc, owner asc
+        ) as waste_position
+    from joined
+
+),
+
 final as (
 
     select
@@ -195,11 +207,8 @@ final as (
         cast(row_number() over (
             partition by cluster_type order by total_cost desc, owner asc
         ) as bigint) as cost_rank,
-        cast(case when not is_pseudo_owner then row_number() over (
-            partition by cluster_type, is_pseudo_owner
-            order by waste_cost desc, waste_core_hours desc, owner asc
-        ) end as bigint) as waste_rank
-    from joined
+        cast(case when not is_pseudo_owner then waste_position end as bigint) as waste_rank
+    from ranked
 
 )
 
