@@ -2,7 +2,8 @@
 -- row per (cluster_type, namespace, resourcequota, resource), with the namespace's owner on that
 -- date and the values in display units (cores, GiB for bytes, counts). Ranked per cluster:
 -- exceeded, then almost_full, then oversized, then fit; within a status the fullest first
--- (oversized: the emptiest first, the largest share to give back).
+-- (oversized: the emptiest first, the largest share to give back, and the quotas nothing used,
+-- recommended 0, after them: those are decided by hand).
 with
 
 quotas as (
@@ -66,6 +67,8 @@ final as (
             partition by cluster_type
             order by
                 status_order asc,
+                -- an oversized quota nothing used has no size to give (recommended 0): last
+                case when status = 'oversized' and coalesce(used_max_display, 0) = 0 then 1 else 0 end asc,
                 case when status = 'oversized' then coalesce(used_pct, 0) else -coalesce(used_pct, 0) end asc,
                 namespace asc, resourcequota asc, resource asc
         ) as bigint) as quota_rank

@@ -48,6 +48,7 @@ QUOTA_STATUS_COLOURS = {
     "fit": "#70AD47",
 }
 QUOTA_CHART_ROWS = 15
+QUOTA_CHART_MAX_PCT = 200.0  # the axis stops here; larger shares are written at its edge
 
 
 @dataclass(frozen=True)
@@ -607,36 +608,63 @@ def _capacity_layers(data: ClusterData, fig: Figure, _: dict[str, str]) -> bool:
 
 
 def _quota_fit(data: ClusterData, fig: Figure, _: dict[str, str]) -> bool:
-    """The top offending quotas: max used as a share of hard, the recommendation marked."""
+    """The top offending quotas both ways (too small, then too large): max used as a share of
+    hard, the recommendation marked; shares beyond the axis are written at its edge."""
     frame = data.table("rpt_quota_fit")
     if frame.empty:
         return False
-    frame = frame[(frame["status"] != "fit") & frame["used_pct"].notna()].head(QUOTA_CHART_ROWS)
+    frame = frame[frame["used_pct"].notna()]
+    too_small = frame[frame["status"].isin(["exceeded", "almost_full"])]
+    too_large = frame[frame["status"] == "oversized"]
+    large_rows = min(len(too_large), max(QUOTA_CHART_ROWS // 3, QUOTA_CHART_ROWS - len(too_small)))
+    frame = pd.concat([too_small.head(QUOTA_CHART_ROWS - large_rows), too_large.head(large_rows)])
     if frame.empty:
         return False
     rules = data.window.rules
     ax = fig.add_subplot()
     y = np.arange(len(frame))[::-1]
     hard = frame["hard_display"].astype(float).to_numpy()
+    used_pct = frame["used_pct"].astype(float).to_numpy()
     recommended_pct = np.where(
         hard > 0, 100.0 * frame["recommended_hard_display"].astype(float).to_numpy() / hard, np.nan
     )
+    limit = float(min(QUOTA_CHART_MAX_PCT, max(110.0, np.nanmax([*used_pct, *recommended_pct]))))
+    limit += 10
     ax.barh(y, np.full(len(frame), 100.0), color="#EDEDED", edgecolor="#A5A5A5", label="hard")
     ax.barh(
         y,
-        frame["used_pct"].astype(float),
+        np.minimum(used_pct, limit),
         height=0.5,
         color=[QUOTA_STATUS_COLOURS.get(s, "#A5A5A5") for s in frame["status"]],
     )
     ax.scatter(
-        recommended_pct, y, marker="D", color="black", s=30, zorder=5, label="recommended hard"
+        np.minimum(recommended_pct, limit),
+        y,
+        marker="D",
+        color="black",
+        s=30,
+        zorder=5,
+        label="recommended hard",
     )
+    for row, value in zip(y, used_pct, strict=True):
+        if value > limit:
+            ax.text(
+                limit,
+                row,
+                f" {value:,.0f} % ",
+                ha="right",
+                va="center",
+                fontsize=8,
+                color="white",
+                weight="bold",
+            )
     labels = [
         f"{r.namespace} · {r.resource} ({r.used_max_display:,.3g} / {r.hard_display:,.3g} "
         f"{r.display_unit})"
         for r in frame.itertuples()
     ]
     ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlim(0, limit)
     for ratio, style in ((rules.quota_almost_full_ratio, "--"), (rules.quota_oversized_ratio, ":")):
         ax.axvline(100 * ratio, color="#595959", linestyle=style, linewidth=1)
     handles = [
@@ -651,7 +679,11 @@ def _quota_fit(data: ClusterData, fig: Figure, _: dict[str, str]) -> bool:
         f"{100 * rules.quota_almost_full_ratio:g}%, dotted: oversized under "
         f"{100 * rules.quota_oversized_ratio:g}%)"
     )
-    _title(ax, data, f"Quota fit: top {len(frame)} quotas to act on (used vs hard)")
+    _title(
+        ax,
+        data,
+        f"Quota fit: {len(frame) - large_rows} fullest and {large_rows} emptiest quotas to act on",
+    )
     return True
 
 
