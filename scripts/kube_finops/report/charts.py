@@ -600,7 +600,8 @@ def _capacity_layers(data: ClusterData, fig: Figure, _: dict[str, str]) -> bool:
         ax.set_ylabel(f"{name} ({unit})")
         ax.legend(fontsize=7, loc="center right")
     fig.suptitle(
-        "Capacity layers: allocatable, requested, used (idle = allocatable nobody requested)\n"
+        "Capacity layers: allocatable, requested, used (shaded idle = allocatable minus requests "
+        "and usage above them)\n"
         f"{data.cluster} · {data.window.label()}",
         fontsize=11,
     )
