@@ -26,7 +26,16 @@ final as (
         cast({{ var('lookback_days') }} as bigint) as lookback_days,
         cast({{ var('rightsizing_throttle_ratio') }} as double) as rightsizing_throttle_ratio,
         cast({{ var('dormant_days') }} as bigint) as dormant_days,
-        cast({{ var('dormant_cpu_epsilon_cores') }} as double) as dormant_cpu_epsilon_cores
+        cast({{ var('dormant_cpu_epsilon_cores') }} as double) as dormant_cpu_epsilon_cores,
+        cast({{ var('quota_almost_full_ratio') }} as double) as quota_almost_full_ratio,
+        cast({{ var('quota_oversized_ratio') }} as double) as quota_oversized_ratio,
+        cast({{ var('quota_headroom') }} as double) as quota_headroom,
+        cast({{ var('quota_overcommit_ratio') }} as double) as quota_overcommit_ratio,
+        cast({{ var('ttl_warning_days') }} as bigint) as ttl_warning_days,
+        cast({{ var('ttl_grace_days') }} as bigint) as ttl_grace_days,
+        cast({{ var('bucket_expire_days') }} as bigint) as bucket_expire_days,
+        {{ sql_string(var('shared_cost_split')) }} as shared_cost_split,
+        {{ sql_string(var('idle_cost')) }} as idle_cost
 
 )
 

@@ -17,14 +17,19 @@ import numpy as np
 import pandas as pd
 
 from kube_finops.report.charts import render_all
-from kube_finops.report.data import CLUSTER_TABLES, ClusterData, Rules, Window
+from kube_finops.report.data import CLUSTER_TABLES, GLOBAL_TABLES, ClusterData, Rules, Window
 from kube_finops.report.fonts import configure_fonts
 from kube_finops.report.workbook import build_workbook
 
 log = logging.getLogger("kube_finops.report.bench")
 STATUSES = np.array(["OOM Killed", "Request Shortage", "Over-allocated", "Optimized"])
 # the rules only appear in sheet subtitles here: any values do (a real report reads rpt_window)
-BENCH_RULES = Rules.of([0.5, 0.2, 10, 50, 1.0, 0.11, 0.02, 20, 50, 80, 0.3, 730, 7, 0.2, 14, 0.01])
+BENCH_RULES = Rules.of(
+    [
+        *(0.5, 0.2, 10, 50, 1.0, 0.11, 0.02, 20, 50, 80, 0.3, 730, 7, 0.2, 14, 0.01),
+        *(0.9, 0.3, 1.25, 1.5, 7, 7, 30, "weighted", "keep"),
+    ]
+)
 
 
 def synthetic_cluster(containers: int, days: int, seed: int = 7) -> ClusterData:
@@ -78,7 +83,7 @@ def synthetic_cluster(containers: int, days: int, seed: int = 7) -> ClusterData:
         frame[flag] = rng.random(n) < 0.02
     frame["recommendation"] = "Upsize CPU Request/Limit (Throttling Detected)"
     top = int(n * 0.3)
-    tables = {name: pd.DataFrame() for name in CLUSTER_TABLES}
+    tables = {name: pd.DataFrame() for name in [*CLUSTER_TABLES, *GLOBAL_TABLES]}
     tables["rpt_risk_containers"] = frame[frame["status"].isin(STATUSES[:2])]
     tables["rpt_violations"] = frame[frame["cpu_limit_missing"] | frame["mem_request_missing"]]
     window = Window(

@@ -1,4 +1,5 @@
-"""The 19 charts of SPEC §10 and the 2 trend charts of SPEC §13 for one cluster, as PNG.
+"""The 19 charts of SPEC §10, the 2 trend charts of SPEC §13, the capacity layers and the quota
+fit for one cluster, as PNG.
 
 Headless matplotlib, no pyplot state.
 
@@ -38,6 +39,16 @@ STATUS_COLOURS = {
 GRADE_COLOURS = {"Critical": "#C00000", "High": "#ED7D31", "Medium": "#FFC000", "Low": "#A5A5A5"}
 REQUEST_COLOUR = "#9DC3E6"
 USAGE_COLOUR = "#1F4E79"
+ALLOCATABLE_COLOUR = "#7F7F7F"
+IDLE_COLOUR = "#F4B183"
+QUOTA_STATUS_COLOURS = {
+    "exceeded": "#C00000",
+    "almost_full": "#ED7D31",
+    "oversized": "#2E75B6",
+    "fit": "#70AD47",
+}
+QUOTA_CHART_ROWS = 15
+QUOTA_CHART_MAX_PCT = 200.0  # the axis stops here; larger shares are written at its edge
 
 
 @dataclass(frozen=True)
@@ -548,6 +559,135 @@ def _capacity_forecast(data: ClusterData, fig: Figure, _: dict[str, str]) -> boo
     return True
 
 
+def _capacity_layers(data: ClusterData, fig: Figure, _: dict[str, str]) -> bool:
+    """Per day: what the nodes offer, what is requested, what is used; idle shaded."""
+    frame = data.table("rpt_capacity_layers")
+    if frame.empty:
+        return False
+    x = pd.to_datetime(frame["date"])
+    layers = (
+        ("cpu", "ch", "CPU", "core-hours"),
+        ("mem", "gh", "Memory", "GiB-hours"),
+    )
+    for i, (prefix, suffix, name, unit) in enumerate(layers, start=1):
+        ax = fig.add_subplot(1, 2, i)
+        allocatable = frame[f"{prefix}_allocatable_{suffix}"].astype(float).to_numpy()
+        idle = frame[f"{prefix}_idle_{suffix}"].astype(float).to_numpy()
+        requested = frame[f"{prefix}_requested_{suffix}"].astype(float).to_numpy()
+        used = frame[f"{prefix}_used_{suffix}"].astype(float).to_numpy()
+        ax.fill_between(
+            x, allocatable - idle, allocatable, color=IDLE_COLOUR, alpha=0.6, label="idle"
+        )
+        ax.plot(x, allocatable, color=ALLOCATABLE_COLOUR, linewidth=2, label="allocatable")
+        ax.plot(x, requested, color=REQUEST_COLOUR, marker="o", linewidth=2, label="requested")
+        ax.plot(x, used, color=USAGE_COLOUR, marker="o", linewidth=2, label="used (P95)")
+        flagged = frame[frame["requests_exceed_allocatable"].fillna(False).astype(bool)]
+        if not flagged.empty:
+            ax.scatter(
+                pd.to_datetime(flagged["date"]),
+                flagged[f"{prefix}_requested_{suffix}"].astype(float),
+                color="#C00000",
+                s=70,
+                zorder=5,
+                label="requests exceed allocatable",
+            )
+        ax.set_ylim(bottom=0)
+        ax.xaxis.set_major_locator(mdates.DayLocator(interval=max(1, len(frame) // 10)))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%m-%d"))
+        _rotate(ax)
+        ax.set_title(f"{name} ({unit} per day)", fontsize=10)
+        ax.set_xlabel(_date_label(data))
+        ax.set_ylabel(f"{name} ({unit})")
+        ax.legend(fontsize=7, loc="center right")
+    fig.suptitle(
+        "Capacity layers: allocatable, requested, used (shaded idle = allocatable minus requests "
+        "and usage above them)\n"
+        f"{data.cluster} · {data.window.label()}",
+        fontsize=11,
+    )
+    return True
+
+
+def _quota_fit(data: ClusterData, fig: Figure, _: dict[str, str]) -> bool:
+    """The top offending quotas both ways (too small, then too large): max used as a share of
+    hard, the recommendation marked; shares beyond the axis are written at its edge."""
+    frame = data.table("rpt_quota_fit")
+    if frame.empty:
+        return False
+    frame = frame[frame["used_pct"].notna()]
+    too_small = frame[frame["status"].isin(["exceeded", "almost_full"])]
+    too_large = frame[frame["status"] == "oversized"]
+    large_rows = min(len(too_large), max(QUOTA_CHART_ROWS // 3, QUOTA_CHART_ROWS - len(too_small)))
+    frame = pd.concat([too_small.head(QUOTA_CHART_ROWS - large_rows), too_large.head(large_rows)])
+    if frame.empty:
+        return False
+    rules = data.window.rules
+    ax = fig.add_subplot()
+    y = np.arange(len(frame))[::-1]
+    hard = frame["hard_display"].astype(float).to_numpy()
+    used_pct = frame["used_pct"].astype(float).to_numpy()
+    recommended_pct = np.where(
+        hard > 0, 100.0 * frame["recommended_hard_display"].astype(float).to_numpy() / hard, np.nan
+    )
+    limit = float(min(QUOTA_CHART_MAX_PCT, max(110.0, np.nanmax([*used_pct, *recommended_pct]))))
+    limit += 10
+    ax.barh(y, np.full(len(frame), 100.0), color="#EDEDED", edgecolor="#A5A5A5", label="hard")
+    ax.barh(
+        y,
+        np.minimum(used_pct, limit),
+        height=0.5,
+        color=[QUOTA_STATUS_COLOURS.get(s, "#A5A5A5") for s in frame["status"]],
+    )
+    ax.scatter(
+        np.minimum(recommended_pct, limit),
+        y,
+        marker="D",
+        color="black",
+        s=30,
+        zorder=5,
+        label="recommended hard",
+    )
+    for row, value in zip(y, used_pct, strict=True):
+        if value > limit:
+            ax.text(
+                limit,
+                row,
+                f" {value:,.0f} % ",
+                ha="right",
+                va="center",
+                fontsize=8,
+                color="white",
+                weight="bold",
+            )
+    labels = [
+        f"{r.namespace} · {r.resource} ({r.used_max_display:,.3g} / {r.hard_display:,.3g} "
+        f"{r.display_unit})"
+        for r in frame.itertuples()
+    ]
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlim(0, limit)
+    for ratio, style in ((rules.quota_almost_full_ratio, "--"), (rules.quota_oversized_ratio, ":")):
+        ax.axvline(100 * ratio, color="#595959", linestyle=style, linewidth=1)
+    handles = [
+        matplotlib.patches.Patch(color=c, label=s.replace("_", " "))
+        for s, c in QUOTA_STATUS_COLOURS.items()
+        if s != "fit"
+    ]
+    handles += ax.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, fontsize=8, loc="lower right")
+    ax.set_xlabel(
+        f"Max used over the lookback, % of hard (dashed: almost full at "
+        f"{100 * rules.quota_almost_full_ratio:g}%, dotted: oversized under "
+        f"{100 * rules.quota_oversized_ratio:g}%)"
+    )
+    _title(
+        ax,
+        data,
+        f"Quota fit: {len(frame) - large_rows} fullest and {large_rows} emptiest quotas to act on",
+    )
+    return True
+
+
 CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec(
         "chart01_cpu_request_vs_p95_by_workload",
@@ -643,6 +783,8 @@ CHARTS: tuple[ChartSpec, ...] = (
     ),
     ChartSpec("chart20_ns_cpu_anomaly_band", "Namespace CPU anomaly band", _trend_band),
     ChartSpec("chart21_cluster_cpu_forecast", "Cluster CPU capacity forecast", _capacity_forecast),
+    ChartSpec("chart22_capacity_layers", "Capacity layers (idle shaded)", _capacity_layers),
+    ChartSpec("chart23_quota_fit", "Quota fit: used vs hard", _quota_fit),
 )
 CHART_BY_KEY = {c.key: c for c in CHARTS}
 SQUARE_CHARTS = frozenset({"chart08_status_donut"})

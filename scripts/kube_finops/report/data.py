@@ -38,6 +38,15 @@ CLUSTER_TABLES: dict[str, str] = {
     "rpt_ns_risk": "risk_rank",
     "rpt_ns_trend_band": "trend_rank, date",
     "rpt_capacity_forecast": "metric, series desc, date",
+    "rpt_tenants": "cost_rank",
+    "rpt_capacity_layers": "date",
+    "rpt_quota_fit": "quota_rank",
+    "rpt_quota_overcommit": "date",
+    "rpt_namespace_lifecycle": "lifecycle_rank",
+}
+# tables of no cluster (every cluster's report shows all their rows) -> ORDER BY
+GLOBAL_TABLES: dict[str, str] = {
+    "rpt_bucket_lifecycle": "bucket_rank",
 }
 # rows of rpt_container_days the sheets and distribution charts need
 CPU_SHEET_FILTER = "is_cpu_top_waste"
@@ -95,13 +104,23 @@ class Rules:
     rightsizing_throttle_ratio: float
     dormant_days: int
     dormant_cpu_epsilon_cores: float
+    quota_almost_full_ratio: float
+    quota_oversized_ratio: float
+    quota_headroom: float
+    quota_overcommit_ratio: float
+    ttl_warning_days: int
+    ttl_grace_days: int
+    bucket_expire_days: int
+    shared_cost_split: str
+    idle_cost: str
 
     @classmethod
     def of(cls, values: Sequence[Any]) -> Rules:
         """From rpt_window's values in field order (as column_list() selects them)."""
+        kinds = {"int": int, "str": str}
         return cls(
             **{
-                f.name: (int if f.type == "int" else float)(v)
+                f.name: kinds.get(str(f.type), float)(v)
                 for f, v in zip(fields(cls), values, strict=True)
             }
         )
@@ -121,6 +140,37 @@ class Rules:
             f"< {number(self.pareto_high_below_pct)}% High, "
             f"< {number(self.pareto_medium_below_pct)}% Medium, else Low"
         )
+
+    def quota_rules(self) -> str:
+        """How quota_fit judges a quota."""
+        return (
+            f"exceeded: used above hard on a snapshot; almost full: used / hard >= "
+            f"{percent(self.quota_almost_full_ratio)}; oversized: used / hard < "
+            f"{percent(self.quota_oversized_ratio)} on every day of the last {self.lookback_days} "
+            f"days; recommended hard = max used x {number(self.quota_headroom)}"
+        )
+
+    def lifecycle_rules(self) -> str:
+        """How gov_namespace_lifecycle and gov_bucket_lifecycle choose their rows."""
+        return (
+            f"expiring: TTL within {self.ttl_warning_days} days; expired namespaces are deleted "
+            f"{self.ttl_grace_days} days after their TTL; buckets of owners with no active "
+            f"namespace get an expiry rule of {self.bucket_expire_days} days"
+        )
+
+    def chargeback_rules(self) -> str:
+        """How tenant_cost_daily spreads shared and idle cost."""
+        shared = (
+            "in proportion to allocated cost"
+            if self.shared_cost_split == "weighted"
+            else "evenly over the tenants"
+        )
+        idle = (
+            "kept on the __idle__ row"
+            if self.idle_cost == "keep"
+            else "spread like the shared cost"
+        )
+        return f"shared namespaces' cost split {shared}; idle capacity {idle}"
 
     def score_formula(self) -> str:
         """final_usage_score of ns_usage_daily."""
@@ -260,6 +310,10 @@ class ReportStore:
             f"order by cpu_waste_rank",
             [cluster],
         ).df()
+        for name, order_by in GLOBAL_TABLES.items():
+            tables[name] = self.con.execute(
+                f"select * from {REPORTING_SCHEMA}.{name} order by {order_by}"
+            ).df()
         return ClusterData(
             cluster=cluster,
             window=window,

@@ -1,6 +1,7 @@
 """The weekly digest per cluster (Markdown): top namespaces by waste and by risk, with evidence
-and, once right-sizing exists, the most severe recommendation of each namespace; then the
-dormant namespaces to reclaim."""
+and, once right-sizing exists, the most severe recommendation of each namespace; the dormant
+namespaces to reclaim; the owners with the most waste; the quotas to resize and the namespaces
+and buckets to clean up, each with its command."""
 
 from __future__ import annotations
 
@@ -22,6 +23,13 @@ def md_text(value: object) -> str:
 def md_name(value: object) -> str:
     text = str(value).replace("`", "'").replace("\n", " ").replace("|", "\\|")
     return f"`{text}`"
+
+
+def md_code(value: object) -> str:
+    """A command as an inline code span (kept verbatim; pipes escaped for tables)."""
+    text = str(value).replace("\n", " ").replace("|", "\\|")
+    fence = "``" if "`" in text else "`"
+    return f"{fence}{text}{fence}"
 
 
 def _recommendation(data: ClusterData, namespace: str, prefer: str) -> str:
@@ -96,6 +104,9 @@ def render_digest(data: ClusterData) -> str:
                 f"| {_recommendation(data, str(r.namespace), 'shortage')} |"
             )
     lines += _dormant_lines(data)
+    lines += _owner_lines(data)
+    lines += _quota_lines(data)
+    lines += _lifecycle_lines(data)
     lines.append("")
     return "\n".join(lines)
 
@@ -124,6 +135,162 @@ def _dormant_lines(data: ClusterData) -> list[str]:
             f"| {_fmt(r.cpu_request_cores, 2)} | {_fmt(r.mem_request_gb, 2)} "
             f"| {_fmt(r.pv_capacity_gb, 1)} | {_fmt(r.held_cost_per_month, 2)} "
             f"| {md_text(r.currency)} |"
+        )
+    return lines
+
+
+def _owner_lines(data: ClusterData) -> list[str]:
+    """The tenants with the most waste, their worst namespace and its recommendation."""
+    frame = data.table("rpt_tenants")
+    lines = [
+        "",
+        f"## Top {TOP_N} owners by waste",
+        "",
+        "Waste cost of the owner's namespaces over the window; total = allocated + overage + "
+        f"shared + idle on this cluster ({data.window.rules.chargeback_rules()}).",
+        "",
+    ]
+    if not frame.empty:
+        frame = frame[frame["waste_rank"].notna() & (frame["waste_cost"] > 0)]
+        frame = frame.sort_values("waste_rank").head(TOP_N)
+    if frame.empty:
+        return [*lines, "No owner has waste in the window."]
+    lines += [
+        "| # | owner | tier | namespaces | waste cost | CPU waste core-h | total cost "
+        "| shared % | idle % | currency | worst namespace (grade) | recommendation |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|---|---|",
+    ]
+    for r in frame.itertuples():
+        worst = (
+            f"{md_name(r.worst_namespace)} ({md_text(r.worst_grade)})"
+            if isinstance(r.worst_namespace, str)
+            else "n/a"
+        )
+        advice = (
+            _recommendation(data, r.worst_namespace, "over_allocated")
+            if isinstance(r.worst_namespace, str)
+            else ""
+        )
+        lines.append(
+            f"| {int(r.waste_rank)} | {md_name(r.owner)} | {md_text(r.tiers)} | {r.namespaces} "
+            f"| {_fmt(r.waste_cost, 2)} | {_fmt(r.waste_core_hours)} | {_fmt(r.total_cost, 2)} "
+            f"| {_fmt(r.shared_share_pct)} | {_fmt(r.idle_share_pct)} | {md_text(r.currency)} "
+            f"| {worst} | {advice} |"
+        )
+    return lines
+
+
+QUOTA_SECTIONS = (
+    ("exceeded", "Exceeded (used above hard)"),
+    ("almost_full", "Almost full"),
+    ("oversized", "Oversized"),
+)
+
+
+def _quota_lines(data: ClusterData) -> list[str]:
+    """The quotas to raise or shrink, with the patch command; the cluster's overcommit."""
+    rules = data.window.rules
+    frame = data.table("rpt_quota_fit")
+    lines = [
+        "",
+        "## Quotas",
+        "",
+        f"As of {data.window.end.isoformat()}: {rules.quota_rules()}.",
+        "",
+    ]
+    overcommit = data.table("rpt_quota_overcommit")
+    if not overcommit.empty:
+        last = overcommit.iloc[-1]
+        for name, unit, prefix in (("CPU", "cores", "cpu"), ("Memory", "GiB", "mem")):
+            ratio = last[f"{prefix}_quota_overcommit_ratio"]
+            if pd.isna(ratio):
+                continue
+            hard_col = f"{prefix}_hard_requests_{'cores' if prefix == 'cpu' else 'gb'}"
+            alloc_col = f"{prefix}_allocatable_{'cores' if prefix == 'cpu' else 'gb'}"
+            verdict = (
+                "**overcommitted**" if bool(last[f"{prefix}_quota_overcommitted"]) else "within"
+            )
+            lines.append(
+                f"- {name} requests quotas on {pd.Timestamp(last['date']).date().isoformat()}: "
+                f"{_fmt(last[hard_col])} {unit} of {_fmt(last[alloc_col])} allocatable = "
+                f"{_fmt(ratio, 2)} x, {verdict} the limit of "
+                f"{number(rules.quota_overcommit_ratio)} x."
+            )
+    if lines[-1]:
+        lines.append("")
+    if frame.empty or (frame["status"] == "fit").all():
+        return [*lines, "No quota to resize."]
+    for status, title in QUOTA_SECTIONS:
+        rows = frame[frame["status"] == status]
+        if rows.empty:
+            continue
+        lines += [f"### {title}: {len(rows)}", ""]
+        for r in rows.head(TOP_N).itertuples():
+            used = "n/a" if pd.isna(r.used_pct) else f"{_fmt(r.used_pct, 0)} %"
+            lines.append(
+                f"- {md_name(r.namespace)} ({md_text(r.owner)}) {md_name(r.resource)}: max used "
+                f"{r.used_max_display:,.4g} of {r.hard_display:,.4g} {md_text(r.display_unit)} "
+                f"({used}) -> {md_text(r.recommended_hard_quantity)}: {md_code(r.command)}"
+            )
+        if len(rows) > TOP_N:
+            lines.append(f"- ... and {len(rows) - TOP_N} more on the workbook's Quotas sheet")
+        lines.append("")
+    return lines[:-1]
+
+
+def _lifecycle_lines(data: ClusterData) -> list[str]:
+    """Expired, expiring and invalid TTLs with the delete command; buckets to expire."""
+    rules = data.window.rules
+    frame = data.table("rpt_namespace_lifecycle")
+    lines = [
+        "",
+        "## Lifecycle",
+        "",
+        f"As of {data.window.end.isoformat()}: {rules.lifecycle_rules()}; "
+        f"{data.window.month()}. Dormant namespaces are listed above.",
+        "",
+    ]
+    sections = (
+        ("expired", "Expired TTL"),
+        ("expiring", f"TTL within {rules.ttl_warning_days} days"),
+        ("invalid_ttl", "Invalid TTL annotation (never treated as expired)"),
+    )
+    shown = False
+    for status, title in sections:
+        rows = frame[frame["lifecycle_status"] == status] if not frame.empty else frame
+        if rows.empty:
+            continue
+        shown = True
+        lines += [
+            f"### {title}: {len(rows)}",
+            "",
+            "| namespace | owner | TTL | CPU requested | held per month | currency | action "
+            "| command |",
+            "|---|---|---|---:|---:|---|---|---|",
+        ]
+        for r in rows.itertuples():
+            command = md_code(r.command) if isinstance(r.command, str) else ""
+            lines.append(
+                f"| {md_name(r.namespace)} | {md_name(r.owner)} | {md_text(r.ttl_raw)} "
+                f"| {_fmt(r.cpu_request_cores, 2)} | {_fmt(r.held_cost_per_month, 2)} "
+                f"| {md_text(r.currency)} | {md_text(r.action)} | {command} |"
+            )
+        lines.append("")
+    if not shown:
+        lines += ["No expired, expiring or invalid TTL.", ""]
+    buckets = data.table("rpt_bucket_lifecycle")
+    lines += ["### Buckets of inactive owners", ""]
+    if buckets.empty:
+        return [*lines, "None."]
+    lines += [
+        "| bucket | owner | GiB | per month | currency | reason | command |",
+        "|---|---|---:|---:|---|---|---|",
+    ]
+    for r in buckets.itertuples():
+        lines.append(
+            f"| {md_name(r.bucket)} | {md_name(r.owner)} | {_fmt(r.size_gb, 2)} "
+            f"| {_fmt(r.cost_per_month, 2)} | {md_text(r.currency)} | {md_text(r.reason)} "
+            f"| {md_code(r.suggestion)} |"
         )
     return lines
 

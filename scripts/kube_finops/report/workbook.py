@@ -75,9 +75,22 @@ NUMBER_FORMATS = {
     "date": "yyyy-mm-dd",
     "money": "#,##0.00",
     "flag": "General",
+    "bool": "General",
     "wrap": "General",
 }
 FLAG_TEXT = "MISSING"
+QUOTA_STATUS_FILLS = {
+    "exceeded": ("FFCCCC", RED),
+    "almost_full": ("FCE4D6", "C65911"),
+    "oversized": ("DDEEFF", DARK),
+    "fit": ("E2EFDA", GREEN),
+}
+LIFECYCLE_FILLS = {
+    "expired": ("FFCCCC", RED),
+    "expiring": ("FCE4D6", "C65911"),
+    "invalid_ttl": ("FFF2CC", "7F6000"),
+    "dormant": ("EDEDED", "595959"),
+}
 
 
 @dataclass(frozen=True)
@@ -104,7 +117,7 @@ def register_styles(wb: Workbook) -> None:
         style.border = border
         style.number_format = number_format if fmt not in ("text", "wrap") else "General"
         style.alignment = Alignment(
-            horizontal="left" if fmt in ("text", "flag", "wrap") else "right",
+            horizontal="left" if fmt in ("text", "flag", "bool", "wrap") else "right",
             vertical="top" if fmt == "wrap" else "center",
             wrap_text=fmt == "wrap",
         )
@@ -194,8 +207,10 @@ def write_table(
     *,
     header_colour: str = MID,
     header_row: int = HEADER_ROW,
+    secondary: bool = False,
 ) -> int:
-    """Header, data rows, widths, frozen header, filter; returns the last data row."""
+    """Header, data rows, widths, frozen header, filter; returns the last data row. A secondary
+    table (below the sheet's main one) keeps the main table's widths, frozen rows and filter."""
     header_font = Font(name="Arial", bold=True, size=10, color="FFFFFF")
     header_fill = PatternFill("solid", fgColor=header_colour)
     header_align = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -204,8 +219,9 @@ def write_table(
         cell.font = header_font
         cell.fill = header_fill
         cell.alignment = header_align
-        ws.column_dimensions[get_column_letter(j)].width = col.width
-    ws.row_dimensions[header_row].height = 32
+        if not secondary:
+            ws.column_dimensions[get_column_letter(j)].width = col.width
+    ws.row_dimensions[header_row].height = _header_height(ws, columns)
     row = header_row
     cells = ws._cells
     # every column is in the frame: the tables' columns are dbt contracts
@@ -224,13 +240,23 @@ def write_table(
                         cell.quotePrefix = True
             cells[(row, j)] = cell
     last_row = max(row, header_row)
-    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    last_col = get_column_letter(len(columns))
-    ws.auto_filter.ref = f"A{header_row}:{last_col}{max(last_row, header_row + 1)}"
+    if not secondary:
+        ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+        last_col = get_column_letter(len(columns))
+        ws.auto_filter.ref = f"A{header_row}:{last_col}{max(last_row, header_row + 1)}"
     if frame.empty:
         note = put(ws, header_row + 1, 1, "No rows for this cluster in the window.")
         note.font = Font(name="Arial", italic=True, size=9, color="808080")
     return last_row
+
+
+def _header_height(ws: Worksheet, columns: Sequence[Col]) -> float:
+    """A header row tall enough for its wrapped headers at the sheet's column widths."""
+    lines = 2
+    for j, col in enumerate(columns, start=1):
+        width = ws.column_dimensions[get_column_letter(j)].width or col.width
+        lines = max(lines, math.ceil(len(col.header) / max(width * 0.85, 4)))
+    return 13.0 * lines + 6
 
 
 def _style_array(ws: Worksheet, style: str) -> StyleArray:
@@ -244,6 +270,8 @@ def _column_values(series: pd.Series, fmt: str) -> list[Any]:
     """A column as plain Python values for openpyxl: None for missing, dates, cleaned text."""
     if fmt == "flag":
         return [FLAG_TEXT if bool(v) else "" for v in series.fillna(False).tolist()]
+    if fmt == "bool":
+        return [None if pd.isna(v) else ("yes" if bool(v) else "no") for v in series.tolist()]
     if pd.api.types.is_datetime64_any_dtype(series):
         return [None if pd.isna(v) else v.date() for v in series.tolist()]
     values = series.tolist()
@@ -805,16 +833,19 @@ def sheet_rightsizing(wb: Workbook, data: ClusterData) -> Worksheet:
     return ws
 
 
-def _fit_wrapped_rows(ws: Worksheet, frame: pd.DataFrame, columns: Sequence[Col]) -> None:
+def _fit_wrapped_rows(
+    ws: Worksheet, frame: pd.DataFrame, columns: Sequence[Col], first_row: int = FIRST_DATA_ROW
+) -> None:
     """Row heights for wrapped text columns (spreadsheets do not grow rows written by a file)."""
-    wrapped = [c for c in columns if c.fmt == "wrap"]
+    wrapped = [(j, c) for j, c in enumerate(columns, start=1) if c.fmt == "wrap"]
     if not wrapped:
         return
-    lengths = [frame[c.field].fillna("").astype(str).str.len().to_numpy() for c in wrapped]
-    chars_per_line = [max(c.width * 1.15, 10) for c in wrapped]
+    lengths = [frame[c.field].fillna("").astype(str).str.len().to_numpy() for _, c in wrapped]
+    widths = [ws.column_dimensions[get_column_letter(j)].width or c.width for j, c in wrapped]
+    chars_per_line = [max(w * 1.15, 10) for w in widths]
     for i in range(len(frame)):
         lines = max(math.ceil(n[i] / w) for n, w in zip(lengths, chars_per_line, strict=True))
-        ws.row_dimensions[FIRST_DATA_ROW + i].height = 12.5 * max(lines, 1) + 2
+        ws.row_dimensions[first_row + i].height = 12.5 * max(lines, 1) + 2
 
 
 # charts not embedded on a data sheet
@@ -844,6 +875,246 @@ def sheet_charts(wb: Workbook, data: ClusterData, charts: dict[str, Path]) -> Wo
     return ws
 
 
+TENANT_COLUMNS = [
+    Col("Rank", "cost_rank", "int", 11),
+    Col("Owner", "owner", "text", 22),
+    Col("Tier(s)", "tiers", "text", 14),
+    Col("Namespaces", "namespaces", "int", 11),
+    Col("Allocated", "alloc_cost", "money", 12),
+    Col("Overage", "overage_cost", "money", 11),
+    Col("Shared share", "shared_cost", "money", 11),
+    Col("Idle share", "idle_cost", "money", 11),
+    Col("Total cost", "total_cost", "money", 13),
+    Col("Shared (% of total)", "shared_share_pct", "pct", 11),
+    Col("Idle (% of total)", "idle_share_pct", "pct", 11),
+    Col("Waste cost", "waste_cost", "money", 12),
+    Col("CPU waste (core-h)", "waste_core_hours", "num1", 12),
+    Col("Object storage (not in total)", "object_storage_cost", "money", 13),
+    Col("Worst namespace", "worst_namespace", "text", 26),
+    Col("Worst grade", "worst_grade", "text", 11),
+    Col("Currency", "currency", "text", 9),
+]
+CAPACITY_COLUMNS = [
+    Col("Date", "date", "date"),
+    Col("Nodes (max)", "nodes_max", "int"),
+    Col("CPU allocatable (core-h)", "cpu_allocatable_ch", "num1"),
+    Col("CPU requested (core-h)", "cpu_requested_ch", "num1"),
+    Col("CPU used (core-h)", "cpu_used_ch", "num1"),
+    Col("CPU idle (core-h)", "cpu_idle_ch", "num1"),
+    Col("CPU idle (%)", "cpu_idle_pct", "pct"),
+    Col("Mem allocatable (GiB-h)", "mem_allocatable_gh", "num1"),
+    Col("Mem requested (GiB-h)", "mem_requested_gh", "num1"),
+    Col("Mem used (GiB-h)", "mem_used_gh", "num1"),
+    Col("Mem idle (GiB-h)", "mem_idle_gh", "num1"),
+    Col("Mem idle (%)", "mem_idle_pct", "pct"),
+    Col("Idle cost", "idle_cost", "money"),
+    Col("Requests exceed allocatable", "requests_exceed_allocatable", "bool"),
+    Col("Currency", "currency", "text"),
+]
+
+
+def _section(ws: Worksheet, row: int, text: str) -> int:
+    """A bold caption above a secondary table; returns the table's header row."""
+    cell = put(ws, row, 1, text)
+    cell.font = Font(name="Arial", bold=True, size=11, color=DARK)
+    return row + 1
+
+
+def _currency(frame: pd.DataFrame) -> str:
+    if frame.empty or "currency" not in frame:
+        return ""
+    values = sorted({str(v) for v in frame["currency"].dropna()})
+    return ", ".join(values)
+
+
+def sheet_tenants(wb: Workbook, data: ClusterData, charts: dict[str, Path]) -> Worksheet:
+    ws = wb.create_sheet("10. Tenants")
+    rules = data.window.rules
+    frame = data.table("rpt_tenants")
+    _title(
+        ws,
+        f"Tenants: owners by total cost · {data.cluster}",
+        f"{_period(data)}. Total = allocated + overage + shared + idle share on this cluster.",
+        len(TENANT_COLUMNS),
+        DARK,
+    )
+    last = write_table(ws, frame, TENANT_COLUMNS, header_colour=DARK)
+    notes = (
+        f"Chargeback: {rules.chargeback_rules()}.",
+        "Waste cost and object storage (the owner's buckets, which belong to no cluster) are "
+        "shown beside the total, not added to it.",
+        "Worst grade: the grade of the owner's namespace ranked highest in the CPU waste Pareto.",
+    )
+    for i, text in enumerate(notes, start=2):
+        put(ws, last + i, 1, text).font = Font(name="Arial", italic=True, size=9, color="595959")
+    last += len(notes) + 1
+    if not frame.empty:
+        ws.conditional_formatting.add(
+            column_ref(TENANT_COLUMNS, "total_cost", FIRST_DATA_ROW, last),
+            DataBarRule(start_type="min", end_type="max", color="2E75B6", showValue=True),
+        )
+        _fill_rules(
+            ws, column_ref(TENANT_COLUMNS, "worst_grade", FIRST_DATA_ROW, last), GRADE_FILLS
+        )
+    capacity = data.table("rpt_capacity_layers")
+    header = _section(
+        ws,
+        last + 3,
+        "Capacity layers per day: allocatable (nodes), requested, used (P95); idle = "
+        f"allocatable nobody requested, its cost on the idle share ({_currency(capacity)})",
+    )
+    last = write_table(ws, capacity, CAPACITY_COLUMNS, header_row=header, secondary=True)
+    _charts_below(ws, charts, ["chart22_capacity_layers"], last)
+    _print_setup(ws)
+    return ws
+
+
+QUOTA_COLUMNS = [
+    Col("Rank", "quota_rank", "int", 11),
+    Col("Status", "status", "text", 12),
+    Col("Namespace", "namespace", "text", 24),
+    Col("Owner", "owner", "text", 16),
+    Col("ResourceQuota", "resourcequota", "text", 18),
+    Col("Resource", "resource", "text", 16),
+    Col("Unit", "display_unit", "text", 8),
+    Col("Hard", "hard_display", "num3", 10),
+    Col("Max used", "used_max_display", "num3", 10),
+    Col("Used (% of hard)", "used_pct", "pct", 10),
+    Col("Recommended hard", "recommended_hard_display", "num3", 14),
+    Col("Recommended quantity", "recommended_hard_quantity", "text", 14),
+    Col("Days observed", "days_observed", "int", 9),
+    Col("NS CPU request (cores)", "ns_cpu_request_cores", "num3", 10),
+    Col("NS CPU P95 (cores)", "ns_cpu_usage_p95_cores", "num3", 10),
+    Col("NS mem request (GiB)", "ns_mem_request_gb", "num2", 10),
+    Col("NS mem P95 (GiB)", "ns_mem_usage_p95_gb", "num2", 10),
+    Col("kubectl", "command", "wrap", 60),
+]
+OVERCOMMIT_COLUMNS = [
+    Col("Date", "date", "date"),
+    Col("Namespaces with quota", "namespaces_with_quota", "int"),
+    Col("CPU hard requests (cores)", "cpu_hard_requests_cores", "num2"),
+    Col("CPU allocatable (cores)", "cpu_allocatable_cores", "num2"),
+    Col("CPU quota / allocatable", "cpu_quota_overcommit_ratio", "num2"),
+    Col("CPU overcommitted", "cpu_quota_overcommitted", "bool"),
+    Col("Mem hard requests (GiB)", "mem_hard_requests_gb", "num1"),
+    Col("Mem allocatable (GiB)", "mem_allocatable_gb", "num1"),
+    Col("Mem quota / allocatable", "mem_quota_overcommit_ratio", "num2"),
+    Col("Mem overcommitted", "mem_quota_overcommitted", "bool"),
+]
+
+
+def sheet_quotas(wb: Workbook, data: ClusterData, charts: dict[str, Path]) -> Worksheet:
+    ws = wb.create_sheet("11. Quotas")
+    rules = data.window.rules
+    frame = data.table("rpt_quota_fit")
+    _title(
+        ws,
+        f"ResourceQuota fit · {data.cluster}",
+        f"As of {data.window.end.isoformat()}. {rules.quota_rules()}, rounded up to a valid "
+        "quantity. Exceeded first, then almost full, oversized, fit.",
+        len(QUOTA_COLUMNS),
+        ORANGE,
+    )
+    last = write_table(ws, frame, QUOTA_COLUMNS, header_colour=ORANGE)
+    if not frame.empty:
+        _fit_wrapped_rows(ws, frame, QUOTA_COLUMNS)
+        _fill_rules(
+            ws, column_ref(QUOTA_COLUMNS, "status", FIRST_DATA_ROW, last), QUOTA_STATUS_FILLS
+        )
+    overcommit = data.table("rpt_quota_overcommit")
+    header = _section(
+        ws,
+        last + 3,
+        "Quota overcommit per day: summed hard requests quotas over the nodes' allocatable "
+        f"(overcommitted above {number(rules.quota_overcommit_ratio)} x)",
+    )
+    last = write_table(
+        ws, overcommit, OVERCOMMIT_COLUMNS, header_colour=ORANGE, header_row=header, secondary=True
+    )
+    if not overcommit.empty:
+        for field in ("cpu_quota_overcommitted", "mem_quota_overcommitted"):
+            ws.conditional_formatting.add(
+                column_ref(OVERCOMMIT_COLUMNS, field, header + 1, last),
+                CellIsRule(
+                    operator="equal",
+                    formula=['"yes"'],
+                    fill=PatternFill("solid", fgColor="FFCCCC", bgColor="FFCCCC"),
+                    font=Font(bold=True, color=RED),
+                ),
+            )
+    _charts_below(ws, charts, ["chart23_quota_fit"], last)
+    _print_setup(ws)
+    return ws
+
+
+LIFECYCLE_COLUMNS = [
+    Col("Rank", "lifecycle_rank", "int", 11),
+    Col("Status", "lifecycle_status", "text", 12),
+    Col("Namespace", "namespace", "text", 24),
+    Col("Owner", "owner", "text", 16),
+    Col("Action", "action", "wrap", 48),
+    Col("Command", "command", "wrap", 40),
+    Col("TTL annotation", "ttl_raw", "text", 14),
+    Col("TTL date", "ttl_expire_date", "date", 11),
+    Col("Delete after", "delete_after_date", "date", 11),
+    Col("Dormant", "is_dormant", "bool", 9),
+    Col("CPU requested (cores)", "cpu_request_cores", "num3", 11),
+    Col("Mem requested (GiB)", "mem_request_gb", "num2", 11),
+    Col("PV (GiB)", "pv_capacity_gb", "num1", 10),
+    Col("Owner's buckets (GiB)", "owner_bucket_gb", "num1", 11),
+    Col("Held per month", "held_cost_per_month", "money", 12),
+    Col("Currency", "currency", "text", 9),
+]
+BUCKET_COLUMNS = [
+    Col("Rank", "bucket_rank", "int"),
+    Col("Owner", "owner", "text"),
+    Col("Bucket", "bucket", "text"),
+    Col("Owner's namespaces", "owner_namespaces", "int"),
+    Col("Reason", "reason", "wrap"),
+    Col("Suggestion", "suggestion", "wrap"),
+    Col("Size (GiB)", "size_gb", "num2"),
+    Col("Objects", "objects", "int"),
+    Col("Cost per month", "cost_per_month", "money"),
+    Col("Currency", "currency", "text"),
+]
+
+
+def sheet_lifecycle(wb: Workbook, data: ClusterData) -> Worksheet:
+    ws = wb.create_sheet("12. Lifecycle")
+    rules = data.window.rules
+    frame = data.table("rpt_namespace_lifecycle")
+    _title(
+        ws,
+        f"Namespace and bucket lifecycle · {data.cluster}",
+        f"As of {data.window.end.isoformat()}. Expired, expiring, invalid TTL, then dormant "
+        f"namespaces; {rules.lifecycle_rules()}; {data.window.month()}.",
+        len(LIFECYCLE_COLUMNS),
+        RED,
+    )
+    last = write_table(ws, frame, LIFECYCLE_COLUMNS, header_colour=RED)
+    if not frame.empty:
+        _fit_wrapped_rows(ws, frame, LIFECYCLE_COLUMNS)
+        _fill_rules(
+            ws,
+            column_ref(LIFECYCLE_COLUMNS, "lifecycle_status", FIRST_DATA_ROW, last),
+            LIFECYCLE_FILLS,
+        )
+    buckets = data.table("rpt_bucket_lifecycle")
+    header = _section(
+        ws,
+        last + 3,
+        "Buckets of inactive owners (no namespace left, or only expired or dormant ones); "
+        "buckets belong to no cluster: every cluster's workbook lists them",
+    )
+    last = write_table(
+        ws, buckets, BUCKET_COLUMNS, header_colour=RED, header_row=header, secondary=True
+    )
+    if not buckets.empty:
+        _fit_wrapped_rows(ws, buckets, BUCKET_COLUMNS, first_row=header + 1)
+    _print_setup(ws)
+    return ws
+
+
 SHEET_NAMES = (
     "0. Summary",
     "1. Namespace Pareto",
@@ -856,6 +1127,9 @@ SHEET_NAMES = (
     "7. Workload Types",
     "8. Right-sizing",
     "9. Charts",
+    "10. Tenants",
+    "11. Quotas",
+    "12. Lifecycle",
 )
 
 
@@ -880,6 +1154,9 @@ def build_workbook(data: ClusterData, charts: dict[str, Path], out_dir: Path) ->
     sheet_workload(wb, data, charts)
     sheet_rightsizing(wb, data)
     sheet_charts(wb, data, charts)
+    sheet_tenants(wb, data, charts)
+    sheet_quotas(wb, data, charts)
+    sheet_lifecycle(wb, data)
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / workbook_name(data.cluster, data.window.end)
     tmp = path.with_suffix(".xlsx.tmp")
