@@ -350,6 +350,7 @@ def tenant_summary(
 # --------------------------------------------------------------------------- estimate
 
 _ESTIMATE_EXPRESSIONS = (
+    "cost_expression",
     "it_kwh_expression",
     "facility_kwh_expression",
     "electricity_cost_expression",
@@ -360,7 +361,7 @@ _ESTIMATE_EXPRESSIONS = (
 
 def estimate(cur: Cursor, request: schemas.EstimateRequest) -> schemas.Estimate:
     """Price a planned workload with the marts' prices and the expressions rendered from the
-    macros the energy mart uses (stored in reporting.rpt_estimate_inputs)."""
+    macros the cost and energy marts use (stored in reporting.rpt_estimate_inputs)."""
     cluster_type = request.cluster_type.strip().upper()
     row = cur.execute(
         "select cluster_type, "
@@ -371,7 +372,7 @@ def estimate(cur: Cursor, request: schemas.EstimateRequest) -> schemas.Estimate:
     ).fetchone()
     if row is None:
         raise LookupError("reporting.rpt_estimate_inputs has no `*` row")
-    used_cluster, it_kwh, facility_kwh, electricity_cost, carbon_kg, carbon_cost = row
+    used_cluster, cost, it_kwh, facility_kwh, electricity_cost, carbon_kg, carbon_cost = row
     sql = f"""
         with
         workload as (
@@ -388,7 +389,13 @@ def estimate(cur: Cursor, request: schemas.EstimateRequest) -> schemas.Estimate:
                 i.*,
                 w.*,
                 coalesce(w.requested_hours, i.hours_per_month) as hours,
-                coalesce(w.requested_hours, i.hours_per_month) * 60.0 as minutes_running
+                coalesce(w.requested_hours, i.hours_per_month) * 60.0 as minutes_running,
+                w.replicas * coalesce(w.requested_hours, i.hours_per_month) * w.cpu_request_cores
+                    as cpu_core_hours,
+                w.replicas * coalesce(w.requested_hours, i.hours_per_month) * w.mem_request_gb
+                    as mem_gb_hours,
+                w.replicas * coalesce(w.requested_hours, i.hours_per_month) * w.pv_request_gb
+                    as pv_gb_hours
             from reporting.rpt_estimate_inputs as i
             cross join workload as w
             where i.cluster_type = ?
@@ -397,11 +404,7 @@ def estimate(cur: Cursor, request: schemas.EstimateRequest) -> schemas.Estimate:
             select
                 *,
                 replicas * ({it_kwh}) as it_kwh,
-                replicas * hours * (
-                    cpu_request_cores * cpu_core_hour_price
-                    + mem_request_gb * mem_gb_hour_price
-                    + pv_request_gb * pv_gb_hour_price
-                ) as monthly_cost
+                {cost} as monthly_cost
             from per_replica
         ),
         facility as (
