@@ -1,6 +1,7 @@
 -- Namespace daily usage, score and cost (SPEC §6, §9): one row per (date, cluster_type, namespace).
 -- Costs price the allocated (and wasted) core-hours and GB-hours at the cluster's resolved prices
--- (int_resource_prices: its row of seed resource_prices, else the `*` default row).
+-- (int_resource_prices: its row of seed resource_prices, else the `*` default row) with macro
+-- finops_resource_cost, which the API's estimate evaluates too (rpt_estimate_inputs).
 with
 
 container_days as (
@@ -55,12 +56,12 @@ costed as (
 
     select
         *,
-        cpu_alloc_ch * cpu_core_hour_price as cpu_alloc_cost,
-        mem_alloc_gh * mem_gb_hour_price as mem_alloc_cost,
-        pv_alloc_gh * pv_gb_hour_price as pv_alloc_cost,
-        cpu_waste_ch * cpu_core_hour_price as cpu_waste_cost,
-        mem_waste_gh * mem_gb_hour_price as mem_waste_cost,
-        pv_waste_gh * pv_gb_hour_price as pv_waste_cost
+        {{ finops_resource_cost('cpu_alloc_ch', 'cpu_core_hour_price') }} as cpu_alloc_cost,
+        {{ finops_resource_cost('mem_alloc_gh', 'mem_gb_hour_price') }} as mem_alloc_cost,
+        {{ finops_resource_cost('pv_alloc_gh', 'pv_gb_hour_price') }} as pv_alloc_cost,
+        {{ finops_resource_cost('cpu_waste_ch', 'cpu_core_hour_price') }} as cpu_waste_cost,
+        {{ finops_resource_cost('mem_waste_gh', 'mem_gb_hour_price') }} as mem_waste_cost,
+        {{ finops_resource_cost('pv_waste_gh', 'pv_gb_hour_price') }} as pv_waste_cost
     from priced
 
 ),

@@ -59,7 +59,8 @@ class SampleMarts:
 
 @pytest.fixture(scope="session")
 def api_sample_marts(tmp_path_factory: pytest.TempPathFactory) -> SampleMarts:
-    """One day of the demo sample lake, built by `dbt build` once per session."""
+    """One day of the demo sample lake with its inventory (namespace owner labels, quotas,
+    buckets), built by `dbt build` once per session."""
     work = tmp_path_factory.mktemp("api-marts")
     lake = work / "lake"
     run_module(
@@ -149,17 +150,20 @@ class Api:
     marts: SampleMarts
     admin: str
     tokens: dict[str, str]  # owner -> tenant token
-    owners: tuple[str, str]
+    owners: tuple[str, str]  # (alice: several namespaces, team-data: another owner)
 
 
 @pytest.fixture(scope="session")
 def api(api_sample_marts: SampleMarts, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    """The sample marts published and served; an admin token and tenant tokens for two owners."""
+    """The sample marts published and served; an admin token and tenant tokens for two owners
+    (each with several namespaces)."""
     work = tmp_path_factory.mktemp("api-server")
     published = work / "published" / "finops.duckdb"
     publish(api_sample_marts.run.db_path, published)
     tokens_path = work / "api_tokens.json"
-    owners = ("spark", "airflow")
+    # sample owners (kube_finops.sample_inventory): alice labels several personal namespaces,
+    # team-data the data platform's (spark, airflow, ...); both own a bucket <owner>-data
+    owners = ("alice", "team-data")
     admin = issue(tokens_path, "admin")
     tenant_tokens = {owner: issue(tokens_path, "tenant", owner) for owner in owners}
     server = start_server(published, tokens_path)

@@ -37,13 +37,22 @@ __all__ = ["api", "api_sample_marts"]  # the session fixtures, imported for pyte
 pytestmark = pytest.mark.slow
 
 
-def owner_paths(owner: str) -> list[str]:
+def owner_paths(owner: str, namespace: str) -> list[str]:
     return [
         f"/api/v1/governance/tenant/{owner}/summary",
-        f"/api/v1/namespaces/{owner}/usage",
-        f"/api/v1/namespaces/{owner}/cost",
-        f"/api/v1/namespaces/{owner}/recommendations",
+        f"/api/v1/namespaces/{namespace}/usage",
+        f"/api/v1/namespaces/{namespace}/cost",
+        f"/api/v1/namespaces/{namespace}/recommendations",
     ]
+
+
+def namespaces_of(api: Api, owner: str) -> set[str]:
+    """The owner's namespaces that ran on the test day (its rows of the tenant mart)."""
+    rows = api.marts.run.query(
+        "select distinct namespace from reporting.rpt_tenant_namespace_daily"
+        f" where owner = '{owner}' and date = '{API_START}'"
+    )
+    return {namespace for (namespace,) in rows}
 
 
 FLEET_PATHS = [
@@ -75,7 +84,14 @@ def _all_items(client: httpx.Client, path: str, limit: int = 7) -> list[dict]:
 
 def test_authorization_matrix(api: Api) -> None:
     mine, theirs = api.owners
-    endpoints = [*owner_paths(mine), *owner_paths(theirs), *FLEET_PATHS]
+    my_namespaces, their_namespaces = namespaces_of(api, mine), namespaces_of(api, theirs)
+    # the sample inventory labels several namespaces for each owner, none shared between them
+    assert len(my_namespaces) >= 3 and len(their_namespaces) >= 3
+    assert not my_namespaces & their_namespaces
+    my_namespace, their_namespace = sorted(my_namespaces)[0], "spark"
+    assert their_namespace in their_namespaces
+    endpoints = [*owner_paths(mine, my_namespace), *owner_paths(theirs, their_namespace)]
+    endpoints += FLEET_PATHS
     with api.server.client() as anonymous, api.server.client("kf_000000000000_bad") as bad:
         for path in endpoints:
             assert anonymous.get(path).status_code == 401, path
@@ -87,11 +103,15 @@ def test_authorization_matrix(api: Api) -> None:
             assert admin.get(path).status_code == 200, (path, admin.get(path).text)
         assert admin.post("/api/v1/estimate", json=ESTIMATE).status_code == 200
     with api.server.client(api.tokens[mine]) as tenant:
-        for path in [*owner_paths(mine), *FLEET_PATHS]:
+        for path in [*owner_paths(mine, my_namespace), *FLEET_PATHS]:
             assert tenant.get(path).status_code == 200, path
+        for namespace in my_namespaces:  # every namespace of the owner, not one
+            assert tenant.get(f"/api/v1/namespaces/{namespace}/cost").status_code == 200
         assert tenant.post("/api/v1/estimate", json=ESTIMATE).status_code == 200
         for other, unknown in zip(
-            owner_paths(theirs), owner_paths("no-such-namespace-xyz"), strict=True
+            owner_paths(theirs, their_namespace),
+            owner_paths("no-such-owner-xyz", "no-such-namespace-xyz"),
+            strict=True,
         ):
             denied, missing = tenant.get(other), tenant.get(unknown)
             assert denied.status_code == missing.status_code == 404, other
@@ -99,13 +119,21 @@ def test_authorization_matrix(api: Api) -> None:
             assert denied.headers.get("content-length") == missing.headers.get("content-length")
         # every list a tenant reads holds only its own owner's rows, group_by included
         assert {r["group"] for r in _all_items(tenant, "/api/v1/cost?group_by=owner")} == {mine}
-        assert {r["group"] for r in _all_items(tenant, "/api/v1/cost?group_by=namespace")} == {mine}
-        assert {r["namespace"] for r in _all_items(tenant, "/api/v1/pareto")} == {mine}
+        tiers = {r["group"] for r in _all_items(tenant, "/api/v1/cost?group_by=tier")}
+        assert tiers == {"developer", "unknown"}  # its namespaces' tier; its bucket has none
+        by_namespace = _all_items(tenant, "/api/v1/cost?group_by=namespace")
+        assert {r["group"] for r in by_namespace} == my_namespaces
+        assert {r["namespace"] for r in _all_items(tenant, "/api/v1/pareto")} <= my_namespaces
         summary = tenant.get(f"/api/v1/governance/tenant/{mine}/summary").json()
-        assert {n["namespace"] for n in summary["namespaces"]["items"]} == {mine}
-        assert {r["namespace"] for r in summary["top_recommendations"]} <= {mine}
+        assert {n["namespace"] for n in summary["namespaces"]["items"]} == my_namespaces
+        assert {r["namespace"] for r in summary["top_recommendations"]} <= my_namespaces
+        assert {q["namespace"] for q in summary["quota_fit"]["items"]} <= my_namespaces
+        assert {b["bucket"] for b in summary["object_storage"]["items"]} == {f"{mine}-data"}
     with api.server.client(api.tokens[theirs]) as other_tenant:
-        assert other_tenant.get(f"/api/v1/namespaces/{mine}/cost").status_code == 404
+        assert other_tenant.get(f"/api/v1/namespaces/{my_namespace}/cost").status_code == 404
+        summary = other_tenant.get(f"/api/v1/governance/tenant/{theirs}/summary").json()
+        buckets = {b["bucket"] for b in summary["object_storage"]["items"]}
+        assert f"{mine}-data" not in buckets and f"{theirs}-data" in buckets
 
 
 def test_admin_lists_match_the_marts_and_paginate(api: Api) -> None:
@@ -132,17 +160,86 @@ def test_summary_of_an_owner(api: Api) -> None:
     db = api.marts.run
     with api.server.client(api.tokens[mine]) as tenant:
         body = tenant.get(f"/api/v1/governance/tenant/{mine}/summary").json()
+        # a window other than the published one runs the same SQL live: the same answer
+        wider = tenant.get(
+            f"/api/v1/governance/tenant/{mine}/summary?start=2026-06-30&end={API_START}"
+        ).json()
+        first = tenant.get(f"/api/v1/governance/tenant/{mine}/summary?limit=2").json()
+        rest = tenant.get(
+            f"/api/v1/governance/tenant/{mine}/summary?limit=100"
+            f"&cursor={first['namespaces']['next_cursor']}"
+        ).json()
     assert body["window"] == {"start": API_START, "end": API_START}
+    assert {k: v for k, v in wider.items() if k != "window"} == {
+        k: v for k, v in body.items() if k != "window"
+    }
+    pages = first["namespaces"]["items"] + rest["namespaces"]["items"]
+    assert pages == body["namespaces"]["items"] and rest["namespaces"]["next_cursor"] is None
+    mine_now = (
+        "(select cluster_type, namespace from reporting.rpt_namespace_owner"
+        f" where owner = '{mine}' and is_latest)"
+    )
     ((alloc, waste),) = db.query(
         "select sum(alloc_cost), sum(waste_cost) from marts.ns_usage_daily"
-        f" where namespace = '{mine}' and date = '{API_START}'"
+        f" where (cluster_type, namespace) in {mine_now} and date = '{API_START}'"
     )
     assert body["totals"]["alloc_cost"] == pytest.approx(alloc)
     assert body["totals"]["waste_cost"] == pytest.approx(waste)
+    assert body["totals"]["namespace_count"] == len(body["namespaces"]["items"]) >= 3
+    # chargeback: the owner's rows of tenant_cost_daily, shared share and bucket included
+    ((total, shared, storage),) = db.query(
+        "select sum(total_cost), sum(shared_cost), sum(object_storage_cost)"
+        f" from marts.tenant_cost_daily where owner = '{mine}'"
+    )
+    assert body["cost"]["total_cost"] == pytest.approx(total)
+    assert body["cost"]["shared_cost"] == pytest.approx(shared) and shared > 0
+    assert body["cost"]["object_storage_cost"] == pytest.approx(storage) and storage > 0
+    assert body["cost"]["idle_cost"] == 0  # idle kept on __idle__ (var idle_cost: keep)
     ((recommendations,),) = db.query(
-        f"select count(*) from marts.rightsizing_recommendations where namespace = '{mine}'"
+        "select count(*) from marts.rightsizing_recommendations"
+        f" where (cluster_type, namespace) in {mine_now}"
     )
     assert body["totals"]["open_recommendations"] == recommendations > 0
+    statuses = dict(
+        db.query(
+            "select status, count(*) from marts.quota_fit"
+            f" where (cluster_type, namespace) in {mine_now} group by status"
+        )
+    )
+    quota = body["quota_fit"]
+    assert {k: quota[k] for k in ("exceeded", "almost_full", "oversized", "fit")} == {
+        k: statuses.get(k, 0) for k in ("exceeded", "almost_full", "oversized", "fit")
+    }
+    assert quota["exceeded"] > 0 and quota["items"][0]["status"] == "exceeded"
+    assert len(quota["items"]) == min(20, sum(statuses.values()) - statuses.get("fit", 0))
+    lifecycle = db.query(
+        "select cluster_type, namespace, lifecycle_status from marts.gov_namespace_lifecycle"
+        f" where owner = '{mine}' order by cluster_type, namespace"
+    )
+    items = body["lifecycle"]["items"]
+    assert sorted((i["cluster_type"], i["namespace"], i["lifecycle_status"]) for i in items) == [
+        tuple(row) for row in lifecycle
+    ]
+    statuses = [status for _, _, status in lifecycle]
+    assert body["lifecycle"]["invalid_ttl"] == statuses.count("invalid_ttl") > 0
+    assert body["lifecycle"]["expiring"] == statuses.count("expiring")
+    ((bucket_bytes,),) = db.query(
+        f"select bytes from marts.tenant_storage_daily where bucket = '{mine}-data'"
+    )
+    assert body["object_storage"]["buckets"] == 1
+    assert body["object_storage"]["items"][0]["bytes"] == bucket_bytes
+
+
+def test_summary_of_an_inactive_owner_shows_its_bucket_suggestion(api: Api) -> None:
+    """oscar's only namespace expired (sample inventory): its bucket is flagged with the
+    lifecycle suggestion of gov_bucket_lifecycle."""
+    with api.server.client(api.admin) as admin:
+        body = admin.get("/api/v1/governance/tenant/oscar/summary").json()
+    assert body["lifecycle"]["expired"] == 1
+    assert body["lifecycle"]["items"][0]["command"].startswith("kubectl delete namespace ")
+    (bucket,) = body["object_storage"]["items"]
+    assert bucket["bucket"] == "oscar-data" and body["object_storage"]["inactive_buckets"] == 1
+    assert bucket["suggestion"].startswith("mc ilm rule add --expire-days 30 ")
 
 
 def test_validation_errors_name_the_parameter(api: Api) -> None:
@@ -298,7 +395,10 @@ def test_publish_during_parallel_requests(api_sample_marts: SampleMarts, tmp_pat
     admin = issue(tokens, "admin")
     publish(source_a, published)
     server = start_server(published, tokens)
-    paths = ["/api/v1/governance/tenant/spark/summary", "/api/v1/cost?group_by=cluster_type"]
+    paths = [
+        "/api/v1/governance/tenant/team-data/summary",
+        "/api/v1/cost?group_by=cluster_type",
+    ]
     try:
         with server.client(admin) as client:
 

@@ -47,8 +47,8 @@ risk_days as (
         date,
         cluster_type,
         namespace,
-        sum(case when is_oom_killed then 1 else 0 end) as oom_container_days,
-        sum(case when is_oom_killed then 0 else 1 end) as shortage_container_days
+        cast(sum(case when is_oom_killed then 1 else 0 end) as bigint) as oom_container_days,
+        cast(sum(case when is_oom_killed then 0 else 1 end) as bigint) as shortage_container_days
     from risks
     group by date, cluster_type, namespace
 
@@ -85,9 +85,9 @@ final as (
         energy.electricity_cost,
         energy.carbon_kg,
         pareto.grade as pareto_grade,
-        coalesce(risk_days.oom_container_days, 0) as oom_container_days,
-        coalesce(risk_days.shortage_container_days, 0) as shortage_container_days,
-        coalesce(violation_days.violation_container_days, 0) as violation_container_days
+        coalesce(risk_days.oom_container_days, cast(0 as bigint)) as oom_container_days,
+        coalesce(risk_days.shortage_container_days, cast(0 as bigint)) as shortage_container_days,
+        coalesce(violation_days.violation_container_days, cast(0 as bigint)) as violation_container_days
     from namespace_days
     inner join owners
         on

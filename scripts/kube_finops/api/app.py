@@ -35,7 +35,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.state.tokens = TokenStore(settings.tokens_path)
-    app.state.snapshots = SnapshotStore(settings.publish_path)
+    app.state.snapshots = SnapshotStore(settings.publish_path, settings.duckdb_threads)
     app.include_router(router)
 
     @app.exception_handler(RequestValidationError)

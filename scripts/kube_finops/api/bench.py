@@ -30,14 +30,17 @@ import duckdb
 import httpx
 
 from kube_finops.api.auth import issue_token
-from kube_finops.publish import create_indexes
+from kube_finops.publish import create_indexes, precompute
 
 LOG = logging.getLogger("kube_finops.api.bench")
 TARGET_P95_MS = 50.0
 FIRST_DAY = date(2026, 6, 1)
 
-# rendered by the energy macros with the default vars (what rpt_estimate_inputs holds)
+NAMESPACES_PER_OWNER = 4  # 6,000 namespaces: 1,500 owners
+# rendered by the cost and energy macros with the default vars (what rpt_estimate_inputs holds)
 _EXPRESSIONS = (
+    "cpu_core_hours * cpu_core_hour_price + mem_gb_hours * mem_gb_hour_price"
+    " + pv_gb_hours * pv_gb_hour_price",
     "(idle_watts_per_core * cpu_request_cores + dynamic_watts_per_core * cpu_usage_cores)"
     " * minutes_running / 60.0 / 1000.0",
     "it_kwh * 1.3",
@@ -170,9 +173,11 @@ def generate(path: Path, namespaces: int, days: int) -> None:
             from namespaces as n, range(cast(n.i % 5 as bigint)) as t(w)"""
         )
         con.execute(
-            """create table reporting.rpt_namespace_owner as
+            f"""create table reporting.rpt_namespace_owner as
             select
-                u.date, u.cluster_type, u.namespace, u.namespace as owner, n.tier,
+                u.date, u.cluster_type, u.namespace,
+                printf('owner-%05d', n.i // {NAMESPACES_PER_OWNER}) as owner, n.tier,
+                'label' as owner_source, false as is_shared,
                 u.date = max(u.date) over (partition by u.cluster_type, u.namespace) as is_latest
             from marts.ns_usage_daily as u inner join namespaces as n using (namespace)"""
         )
@@ -200,6 +205,80 @@ def generate(path: Path, namespaces: int, days: int) -> None:
             ) as v using (date, cluster_type, namespace)"""
         )
         con.execute(
+            """create table marts.tenant_cost_daily as
+            select
+                t.date, t.cluster_type, o.owner, o.tier, count(*) as namespaces,
+                sum(t.cpu_alloc_cost) as cpu_alloc_cost, sum(t.mem_alloc_cost) as mem_alloc_cost,
+                sum(t.pv_alloc_cost) as pv_alloc_cost, sum(t.alloc_cost) * 0.05 as overage_cost,
+                0.0 as object_storage_cost, sum(t.waste_cost) as waste_cost,
+                sum(t.alloc_cost) * 0.03 as shared_cost, 0.0 as idle_cost,
+                sum(t.alloc_cost) * 1.08 as total_cost, sum(t.alloc_cost) * 0.01 as energy_cost,
+                'USD' as currency
+            from marts.ns_usage_daily as t
+            inner join reporting.rpt_namespace_owner as o using (date, cluster_type, namespace)
+            group by all"""
+        )
+        con.execute(
+            f"""create table marts.quota_fit as
+            select
+                date '{last}' as as_of_date, n.cluster_type, n.namespace,
+                'personal-user-quota' as resourcequota, r.resource, r.unit as resource_unit,
+                r.hard, r.hard * u.ratio as used_max, u.ratio as used_ratio_max,
+                {days} as days_observed,
+                case when u.ratio > 1 then 'exceeded' when u.ratio >= 0.9 then 'almost_full'
+                    when u.ratio < 0.3 then 'oversized' else 'fit' end as status,
+                r.hard * greatest(u.ratio, 0.01) * 1.25 as recommended_hard,
+                '1' as recommended_hard_quantity, 1.5 as ns_cpu_request_cores,
+                0.4 as ns_cpu_usage_p95_cores, 2.0 as ns_mem_request_gb,
+                1.0 as ns_mem_usage_p95_gb, 0.0 as ns_pv_capacity_gb,
+                case when u.ratio > 1 or u.ratio >= 0.9 or u.ratio < 0.3
+                    then printf('kubectl -n %s patch resourcequota ...', n.namespace) end
+                    as command
+            from namespaces as n
+            cross join (values ('requests.cpu', 'cores', 2.0), ('limits.cpu', 'cores', 4.0),
+                ('requests.memory', 'bytes', 4294967296.0),
+                ('limits.memory', 'bytes', 8589934592.0),
+                ('pods', 'count', 5.0), ('persistentvolumeclaims', 'count', 2.0),
+                ('requests.storage', 'bytes', 53687091200.0)) as r(resource, unit, hard)
+            cross join lateral (
+                select (hash(n.namespace, r.resource) % 120) / 100.0 as ratio
+            ) as u"""
+        )
+        con.execute(
+            f"""create table marts.gov_namespace_lifecycle as
+            select
+                date '{last}' as as_of_date, o.cluster_type, o.namespace, o.owner,
+                date '{last}' - 3 as ttl_expire_date, cast(date '{last}' - 3 as varchar) as ttl_raw,
+                'expired' as lifecycle_status, false as is_dormant, 1.5 as cpu_request_cores,
+                2.0 as mem_request_gb, 0.0 as pv_capacity_gb, 0.0 as owner_bucket_bytes,
+                40.2 as held_cost_per_month, 'USD' as currency,
+                date '{last}' + 4 as delete_after_date,
+                printf('notify %s; delete after %s', o.owner, date '{last}' + 4) as action,
+                printf('kubectl delete namespace %s', o.namespace) as command
+            from reporting.rpt_namespace_owner as o
+            where o.is_latest and hash(o.namespace) % 25 = 0"""
+        )
+        con.execute(
+            """create table marts.tenant_storage_daily as
+            select
+                d.date, o.owner, o.owner || '-data' as bucket,
+                1e9 * (1 + hash(o.owner) % 500) as bytes, 1e4 as objects,
+                null::double as quota_bytes,
+                24 as snapshots, 24.0 * (1 + hash(o.owner) % 500) as gib_hours,
+                24.0 * (1 + hash(o.owner) % 500) / 730 * 0.023 as cost, 'USD' as currency
+            from (select distinct owner from reporting.rpt_namespace_owner) as o
+            cross join days as d"""
+        )
+        con.execute(
+            f"""create table marts.gov_bucket_lifecycle as
+            select
+                date '{last}' as as_of_date, bucket, owner, bytes, objects, 1.0 as cost_per_month,
+                'USD' as currency, 0 as owner_namespaces, 'no namespace left' as reason,
+                printf('mc ilm rule add --expire-days 30 minio/%s', bucket) as suggestion
+            from marts.tenant_storage_daily
+            where date = date '{last}' and hash(owner) % 30 = 0"""
+        )
+        con.execute(
             f"""create table reporting.rpt_window as
             select date '{last}' - 6 as window_start_date, date '{last}' as window_end_date,
                 'Asia/Seoul' as report_timezone, 7 as window_days"""
@@ -210,7 +289,8 @@ def generate(path: Path, namespaces: int, days: int) -> None:
                 0.0000548 as pv_gb_hour_price, 'USD' as currency, 0.74 as idle_watts_per_core,
                 2.76 as dynamic_watts_per_core, 'vars' as power_model_source, 1.3 as pue,
                 0.12 as electricity_rate, 0.45 as carbon_intensity, 0.05 as carbon_price,
-                730 as hours_per_month, ? as it_kwh_expression, ? as facility_kwh_expression,
+                730 as hours_per_month, ? as cost_expression, ? as it_kwh_expression,
+                ? as facility_kwh_expression,
                 ? as electricity_cost_expression, ? as carbon_kg_expression,
                 ? as carbon_cost_expression
             from (values ('*'), ('COMPUTE'), ('STORAGE'), ('EDGE')) as t(cluster_type)""",
@@ -218,7 +298,7 @@ def generate(path: Path, namespaces: int, days: int) -> None:
         )
         con.execute(
             "create table main.snapshot_info as select ?::timestamptz as published_at,"
-            " 'generated by kube_finops.api.bench' as source_path, 11 as table_count",
+            " 'generated by kube_finops.api.bench' as source_path, 16 as table_count",
             [datetime.now(UTC)],
         )
         con.execute("drop table namespaces; drop table days")
@@ -229,7 +309,8 @@ def generate(path: Path, namespaces: int, days: int) -> None:
         ).fetchall()
         for schema, table, column in decimals:
             con.execute(f"alter table {schema}.{table} alter column {column} type double")
-        create_indexes(con)  # as make publish does
+        precompute(con)  # as make publish does
+        create_indexes(con)
         con.execute("checkpoint")
 
 
@@ -324,7 +405,12 @@ def run(namespaces: int, days: int, clients: int, requests: int, workers: int, o
                 raise RuntimeError("the API did not become ready")
 
             def owner(rng: random.Random) -> str:
+                return f"owner-{rng.randrange(namespaces // NAMESPACES_PER_OWNER):05d}"
+
+            def namespace(rng: random.Random) -> str:
                 return f"tenant-{rng.randrange(namespaces):05d}"
+
+            live_start = FIRST_DAY + timedelta(days=days - 8)
 
             scenarios: dict[str, Callable[[random.Random], tuple[str, str, dict | None]]] = {
                 "GET tenant summary (7 days)": lambda r: (
@@ -332,19 +418,29 @@ def run(namespaces: int, days: int, clients: int, requests: int, workers: int, o
                     f"/api/v1/governance/tenant/{owner(r)}/summary",
                     None,
                 ),
+                "GET tenant summary (8 days, live SQL)": lambda r: (
+                    "GET",
+                    f"/api/v1/governance/tenant/{owner(r)}/summary?start={live_start}",
+                    None,
+                ),
                 "GET namespace cost (7 days)": lambda r: (
                     "GET",
-                    f"/api/v1/namespaces/{owner(r)}/cost",
+                    f"/api/v1/namespaces/{namespace(r)}/cost",
                     None,
                 ),
                 "GET namespace usage (30 days)": lambda r: (
                     "GET",
-                    f"/api/v1/namespaces/{owner(r)}/usage?start={FIRST_DAY}",
+                    f"/api/v1/namespaces/{namespace(r)}/usage?start={FIRST_DAY}",
                     None,
                 ),
                 "GET namespace recommendations": lambda r: (
                     "GET",
-                    f"/api/v1/namespaces/{owner(r)}/recommendations",
+                    f"/api/v1/namespaces/{namespace(r)}/recommendations",
+                    None,
+                ),
+                "GET cost group_by=owner (page of 100)": lambda r: (
+                    "GET",
+                    "/api/v1/cost?group_by=owner",
                     None,
                 ),
                 "GET cost group_by=tier (7 days)": lambda r: (

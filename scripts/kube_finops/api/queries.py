@@ -8,12 +8,13 @@ undated ones (recommendations, dormant namespaces) the namespace's latest owner.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 
 import duckdb
 from pydantic import BaseModel
 
-from kube_finops.api import schemas
+from kube_finops.api import schemas, summary_sql
 
 OWNERS = "reporting.rpt_namespace_owner"
 Cursor = duckdb.DuckDBPyConnection
@@ -144,10 +145,9 @@ def namespace_recommendations(
 
 GROUP_KEYS = {
     "namespace": "n.namespace",
-    "owner": "o.owner",
-    "tier": "o.tier",
     "cluster_type": "n.cluster_type",
 }
+CHARGEBACK_KEYS = {"owner": "t.owner", "tier": "t.tier"}
 
 
 def cost_by(
@@ -159,6 +159,10 @@ def cost_by(
     after: list[object] | None,
     limit: int,
 ) -> list[schemas.CostGroup]:
+    """namespace / cluster_type: the namespaces' own cost (ns_usage_daily); owner / tier: the
+    chargeback of tenant_cost_daily (allocated + overage + object storage + shared + idle)."""
+    if group_by in CHARGEBACK_KEYS:
+        return _chargeback_by(cur, CHARGEBACK_KEYS[group_by], owner, start, end, after, limit)
     key = GROUP_KEYS[group_by]
     where, params = _owner_filter(owner)
     having = ""
@@ -171,7 +175,8 @@ def cost_by(
             count(distinct n.cluster_type || '/' || n.namespace) as namespace_count,
             sum(n.cpu_alloc_cost), sum(n.mem_alloc_cost), sum(n.pv_alloc_cost),
             sum(n.alloc_cost), sum(n.waste_cost),
-            sum(e.facility_kwh), sum(e.electricity_cost), sum(e.carbon_kg)
+            sum(e.facility_kwh), sum(e.electricity_cost), sum(e.carbon_kg),
+            null, null, null, null, null, null
         from marts.ns_usage_daily as n
         inner join {OWNERS} as o
             on n.date = o.date and n.cluster_type = o.cluster_type and n.namespace = o.namespace
@@ -180,6 +185,54 @@ def cost_by(
         where n.date between ? and ?{where}
         group by grp, n.currency{having}
         order by grp, coalesce(n.currency, '')
+        limit ?"""
+    return rows_as(schemas.CostGroup, cur, sql, [start, end, *params, *(after or []), limit])
+
+
+def _chargeback_by(
+    cur: Cursor,
+    key: str,
+    owner: str | None,
+    start: date,
+    end: date,
+    after: list[object] | None,
+    limit: int,
+) -> list[schemas.CostGroup]:
+    where, params = _owner_filter(owner, "t")
+    having = ""
+    if after is not None:
+        having = " where (grp, coalesce(currency, '')) > (?, ?)"
+    sql = f"""
+        with days as (
+            select
+                coalesce({key}, '') as grp, t.currency, t.date,
+                sum(t.namespaces) as namespaces,
+                sum(t.cpu_alloc_cost) as cpu_alloc_cost, sum(t.mem_alloc_cost) as mem_alloc_cost,
+                sum(t.pv_alloc_cost) as pv_alloc_cost, sum(t.waste_cost) as waste_cost,
+                sum(t.overage_cost) as overage_cost,
+                sum(t.object_storage_cost) as object_storage_cost,
+                sum(t.shared_cost) as shared_cost, sum(t.idle_cost) as idle_cost,
+                sum(t.total_cost) as total_cost, sum(t.energy_cost) as energy_cost
+            from marts.tenant_cost_daily as t
+            where t.date between ? and ?{where}
+            group by grp, t.currency, t.date
+        ),
+        groups as (
+            select
+                grp, currency, max(namespaces) as namespace_count,
+                sum(cpu_alloc_cost) as cpu_alloc_cost, sum(mem_alloc_cost) as mem_alloc_cost,
+                sum(pv_alloc_cost) as pv_alloc_cost,
+                sum(cpu_alloc_cost + mem_alloc_cost + pv_alloc_cost) as alloc_cost,
+                sum(waste_cost) as waste_cost,
+                null as facility_kwh, null as electricity_cost, null as carbon_kg,
+                sum(overage_cost) as overage_cost, sum(object_storage_cost) as object_storage_cost,
+                sum(shared_cost) as shared_cost, sum(idle_cost) as idle_cost,
+                sum(total_cost) as total_cost, sum(energy_cost) as energy_cost
+            from days
+            group by grp, currency
+        )
+        select * from groups{having}
+        order by grp, coalesce(currency, '')
         limit ?"""
     return rows_as(schemas.CostGroup, cur, sql, [start, end, *params, *(after or []), limit])
 
@@ -221,135 +274,56 @@ def calibration(cur: Cursor, after: list[object] | None, limit: int) -> list[sch
 
 # --------------------------------------------------------------------------- tenant summary
 
-TENANT_DAYS = "reporting.rpt_tenant_namespace_daily"
-
-_OWNED = f"""
-    days as materialized (
-        select * from {TENANT_DAYS} where owner = ? and date between ? and ?
-    ),
-    owned_now as materialized (
-        select cluster_type, namespace from {OWNERS} where owner = ? and is_latest
-    ),
-    dormant as materialized (
-        select d.* from marts.dormant_namespaces as d
-        inner join owned_now using (cluster_type, namespace)
-    ),
-    recommendations as materialized (
-        select r.cluster_type, r.namespace, r.monthly_cost_delta
-        from marts.rightsizing_recommendations as r
-        inner join owned_now using (cluster_type, namespace)
-    ),
-    by_namespace as materialized (
-        select
-            cluster_type, namespace, max(tier) as tier, count(*) as days,
-            sum(alloc_cost) as alloc_cost, sum(waste_cost) as waste_cost,
-            sum(facility_kwh) as facility_kwh, sum(carbon_kg) as carbon_kg,
-            arg_max(pareto_grade, date) as pareto_grade,
-            sum(oom_container_days) as oom_container_days,
-            sum(shortage_container_days) as shortage_container_days,
-            sum(violation_container_days) as violation_container_days
-        from days
-        group by cluster_type, namespace
-    )"""
-
-
-def _owned_params(owner: str, start: date, end: date) -> list[object]:
-    return [owner, start, end, owner]
+_SUMMARY_KEYS = (
+    "known",
+    "totals",
+    "cost",
+    "quota_fit",
+    "lifecycle",
+    "object_storage",
+    "namespaces",
+    "top_recommendations",
+)
+_PRECOMPUTED_PAGE = (
+    summary_sql.page_select(summary_sql.PRECOMPUTED)
+    + " and window_start = $start and window_end = $end"
+)
+_LIVE_PAGE = (
+    "with summaries as ("
+    + summary_sql.summary_sql(summary_sql.ONE_OWNER)
+    + ")"
+    + summary_sql.page_select("summaries")
+)
 
 
 def tenant_summary(
     cur: Cursor, owner: str, start: date, end: date, after: list[object] | None, limit: int
-) -> tuple[bool, dict, list[dict], list[dict]]:
-    """One statement (one snapshot read, each CTE computed once): whether the owner exists, its
-    totals, one page of its namespaces (limit rows) and its 10 largest-saving recommendations."""
-    page, page_params = _after("cluster_type, namespace", after)
-    ns_columns = ", ".join(schemas.TenantNamespace.model_fields)
-    rec_columns = columns(schemas.Recommendation, "r")
-    sql = f"""
-        with {_OWNED},
-        recommendations_by_ns as (
-            select cluster_type, namespace, count(*) as open_recommendations
-            from recommendations group by cluster_type, namespace
-        ),
-        namespace_rows as (
-            select
-                n.cluster_type, n.namespace, n.tier, n.days, n.alloc_cost, n.waste_cost,
-                n.facility_kwh, n.carbon_kg, n.pareto_grade, n.oom_container_days,
-                n.shortage_container_days, n.violation_container_days,
-                d.namespace is not null as dormant,
-                coalesce(rc.open_recommendations, 0) as open_recommendations
-            from by_namespace as n
-            left join dormant as d using (cluster_type, namespace)
-            left join recommendations_by_ns as rc using (cluster_type, namespace)
-        ),
-        namespace_page as (
-            select {ns_columns} from namespace_rows
-            where true{page}
-            order by cluster_type, namespace
-            limit ?
-        ),
-        top_recommendations as (
-            select {rec_columns}
-            from marts.rightsizing_recommendations as r
-            inner join owned_now using (cluster_type, namespace)
-            order by r.monthly_cost_delta asc nulls last, {RECOMMENDATION_KEY}
-            limit 10
-        ),
-        namespace_totals as (
-            select
-                count(*) as namespace_count,
-                count(*) filter (where pareto_grade = 'Critical') as grade_critical,
-                count(*) filter (where pareto_grade = 'High') as grade_high,
-                count(*) filter (where pareto_grade = 'Medium') as grade_medium,
-                count(*) filter (where pareto_grade = 'Low') as grade_low
-            from by_namespace
-        ),
-        day_totals as (
-            select
-                min(currency) as currency,
-                sum(cpu_alloc_cost) as cpu_alloc_cost,
-                sum(mem_alloc_cost) as mem_alloc_cost,
-                sum(pv_alloc_cost) as pv_alloc_cost,
-                sum(alloc_cost) as alloc_cost,
-                sum(waste_cost) as waste_cost,
-                sum(it_kwh) as it_kwh,
-                sum(facility_kwh) as facility_kwh,
-                sum(electricity_cost) as electricity_cost,
-                sum(carbon_kg) as carbon_kg,
-                coalesce(sum(oom_container_days), 0) as oom_container_days,
-                coalesce(sum(shortage_container_days), 0) as shortage_container_days,
-                coalesce(sum(violation_container_days), 0) as violation_container_days
-            from days
-        ),
-        dormant_totals as (
-            select
-                count(*) as dormant_namespaces,
-                sum(held_cost_per_month) as dormant_held_cost_per_month
-            from dormant
-        ),
-        recommendation_totals as (
-            select
-                count(*) as open_recommendations,
-                sum(monthly_cost_delta) as recommendations_monthly_cost_delta
-            from recommendations
-        ),
-        totals as (
-            select {", ".join(schemas.TenantTotals.model_fields)}
-            from namespace_totals, day_totals, dormant_totals, recommendation_totals
-        )
-        select
-            exists (select 1 from {OWNERS} where owner = ?),
-            (select totals from totals),
-            (select list(namespace_page order by cluster_type, namespace) from namespace_page),
-            (select list(t) from top_recommendations as t)"""
-    params = [*_owned_params(owner, start, end), *page_params, limit, owner]
-    exists, totals, namespaces, top = cur.execute(sql, params).fetchone()
-    return bool(exists), totals, namespaces or [], top or []
+) -> dict | None:
+    """The owner's summary over start..end with one page of its namespaces (limit rows), or None
+    when the snapshot knows no such owner. The published window's summaries are precomputed at
+    publish time (api.tenant_summary, one indexed row); any other window runs the same SQL for
+    this owner."""
+    params: dict[str, object] = {
+        "owner": owner,
+        "start": start,
+        "end": end,
+        "limit": limit,
+        "after_cluster": after[0] if after else None,
+        "after_namespace": after[1] if after else None,
+    }
+    row = None
+    with contextlib.suppress(duckdb.CatalogException):  # published without api.tenant_summary
+        row = cur.execute(_PRECOMPUTED_PAGE, params).fetchone()
+    if row is None:
+        row = cur.execute(_LIVE_PAGE, params).fetchone()
+    found = dict(zip(_SUMMARY_KEYS, row, strict=True))
+    return found if found.pop("known") else None
 
 
 # --------------------------------------------------------------------------- estimate
 
 _ESTIMATE_EXPRESSIONS = (
+    "cost_expression",
     "it_kwh_expression",
     "facility_kwh_expression",
     "electricity_cost_expression",
@@ -360,7 +334,7 @@ _ESTIMATE_EXPRESSIONS = (
 
 def estimate(cur: Cursor, request: schemas.EstimateRequest) -> schemas.Estimate:
     """Price a planned workload with the marts' prices and the expressions rendered from the
-    macros the energy mart uses (stored in reporting.rpt_estimate_inputs)."""
+    macros the cost and energy marts use (stored in reporting.rpt_estimate_inputs)."""
     cluster_type = request.cluster_type.strip().upper()
     row = cur.execute(
         "select cluster_type, "
@@ -371,7 +345,7 @@ def estimate(cur: Cursor, request: schemas.EstimateRequest) -> schemas.Estimate:
     ).fetchone()
     if row is None:
         raise LookupError("reporting.rpt_estimate_inputs has no `*` row")
-    used_cluster, it_kwh, facility_kwh, electricity_cost, carbon_kg, carbon_cost = row
+    used_cluster, cost, it_kwh, facility_kwh, electricity_cost, carbon_kg, carbon_cost = row
     sql = f"""
         with
         workload as (
@@ -388,7 +362,13 @@ def estimate(cur: Cursor, request: schemas.EstimateRequest) -> schemas.Estimate:
                 i.*,
                 w.*,
                 coalesce(w.requested_hours, i.hours_per_month) as hours,
-                coalesce(w.requested_hours, i.hours_per_month) * 60.0 as minutes_running
+                coalesce(w.requested_hours, i.hours_per_month) * 60.0 as minutes_running,
+                w.replicas * coalesce(w.requested_hours, i.hours_per_month) * w.cpu_request_cores
+                    as cpu_core_hours,
+                w.replicas * coalesce(w.requested_hours, i.hours_per_month) * w.mem_request_gb
+                    as mem_gb_hours,
+                w.replicas * coalesce(w.requested_hours, i.hours_per_month) * w.pv_request_gb
+                    as pv_gb_hours
             from reporting.rpt_estimate_inputs as i
             cross join workload as w
             where i.cluster_type = ?
@@ -397,11 +377,7 @@ def estimate(cur: Cursor, request: schemas.EstimateRequest) -> schemas.Estimate:
             select
                 *,
                 replicas * ({it_kwh}) as it_kwh,
-                replicas * hours * (
-                    cpu_request_cores * cpu_core_hour_price
-                    + mem_request_gb * mem_gb_hour_price
-                    + pv_request_gb * pv_gb_hour_price
-                ) as monthly_cost
+                {cost} as monthly_cost
             from per_replica
         ),
         facility as (

@@ -101,25 +101,25 @@ def tenant_summary(
     limit: Limit = DEFAULT_PAGE,
     cursor: CursorParam = None,
 ) -> dict:
-    """The owner's namespaces, cost, energy, waste, Pareto grades, risks, violations, dormant
-    namespaces and open right-sizing recommendations over start..end (namespaces paginated)."""
+    """The owner's namespaces, cost (by resource, with its shares of shared namespaces and idle
+    capacity), energy, waste, Pareto grades, risks, violations, quota fit, lifecycle (TTL,
+    dormant), object storage and open right-sizing recommendations over start..end (namespaces
+    paginated; the other sections give counts and their first rows)."""
     if not caller.is_admin and caller.owner != owner:
         raise HTTPException(status_code=404, detail="owner not found")
     start, end = resolve_window(cur, start, end)
     after = decode_cursor("tenant-namespaces", cursor, (str, str))
-    exists, totals, namespaces, top = queries.tenant_summary(
-        cur, owner, start, end, after, limit + 1
-    )
-    if not exists:
+    found = queries.tenant_summary(cur, owner, start, end, after, limit + 1)
+    if found is None:
         raise HTTPException(status_code=404, detail="owner not found")
+    namespaces = found.pop("namespaces")
     return {
         "owner": owner,
         "window": {"start": start, "end": end},
-        "totals": totals,
+        **found,
         "namespaces": _page(
             "tenant-namespaces", namespaces, limit, lambda r: [r["cluster_type"], r["namespace"]]
         ),
-        "top_recommendations": top,
     }
 
 

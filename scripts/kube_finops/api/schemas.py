@@ -83,17 +83,29 @@ class Recommendation(BaseModel):
 
 
 class CostGroup(BaseModel):
+    """group_by namespace / cluster_type: the namespaces' own cost (ns_usage_daily and
+    energy_ns_daily). group_by owner / tier: the chargeback (tenant_cost_daily), with shared and
+    idle shares."""
+
     group: str
     currency: str | None
-    namespace_count: int
+    namespace_count: int = Field(
+        description="namespaces in the group (owner / tier: most on one date)"
+    )
     cpu_alloc_cost: float | None
     mem_alloc_cost: float | None
     pv_alloc_cost: float | None
     alloc_cost: float | None
     waste_cost: float | None
-    facility_kwh: float | None
-    electricity_cost: float | None
-    carbon_kg: float | None
+    facility_kwh: float | None = Field(description="namespace / cluster_type groups only")
+    electricity_cost: float | None = Field(description="namespace / cluster_type groups only")
+    carbon_kg: float | None = Field(description="namespace / cluster_type groups only")
+    overage_cost: float | None = Field(description="owner / tier groups only")
+    object_storage_cost: float | None = Field(description="owner / tier groups only")
+    shared_cost: float | None = Field(description="owner / tier groups only")
+    idle_cost: float | None = Field(description="owner / tier groups only")
+    total_cost: float | None = Field(description="owner / tier groups only")
+    energy_cost: float | None = Field(description="owner / tier groups only")
 
 
 class ParetoRow(BaseModel):
@@ -161,6 +173,89 @@ class TenantTotals(BaseModel):
     recommendations_monthly_cost_delta: float | None
 
 
+class TenantCost(BaseModel):
+    """The owner's chargeback over the window (tenant_cost_daily): allocated cost by resource,
+    overage, object storage, its share of the shared namespaces and of idle capacity."""
+
+    currency: str | None
+    cpu_alloc_cost: float | None
+    mem_alloc_cost: float | None
+    pv_alloc_cost: float | None
+    overage_cost: float | None
+    object_storage_cost: float | None
+    shared_cost: float | None
+    idle_cost: float | None
+    total_cost: float | None
+    waste_cost: float | None
+    energy_cost: float | None
+
+
+class QuotaFinding(BaseModel):
+    cluster_type: str
+    namespace: str
+    resourcequota: str
+    resource: str
+    status: str
+    hard: float | None
+    used_max: float | None
+    used_ratio_max: float | None
+    recommended_hard: float | None
+    recommended_hard_quantity: str | None
+    command: str | None
+
+
+class QuotaFit(BaseModel):
+    exceeded: int
+    almost_full: int
+    oversized: int
+    fit: int
+    items: list[QuotaFinding] = Field(
+        description="up to 20 quotas that are not `fit`: exceeded, almost_full, then oversized"
+    )
+
+
+class LifecycleFinding(BaseModel):
+    cluster_type: str
+    namespace: str
+    lifecycle_status: str
+    ttl_expire_date: date | None
+    ttl_raw: str | None
+    is_dormant: bool
+    held_cost_per_month: float | None
+    currency: str | None
+    delete_after_date: date | None
+    action: str | None
+    command: str | None
+
+
+class Lifecycle(BaseModel):
+    expired: int
+    expiring: int
+    invalid_ttl: int
+    dormant: int
+    items: list[LifecycleFinding] = Field(description="up to 20, expired first")
+
+
+class Bucket(BaseModel):
+    bucket: str
+    bytes: float | None = Field(description="on the window's last date with a snapshot")
+    objects: float | None
+    quota_bytes: float | None
+    gib_hours: float | None
+    cost: float | None
+    currency: str | None
+    inactive_reason: str | None = Field(description="gov_bucket_lifecycle: the owner is inactive")
+    suggestion: str | None
+
+
+class ObjectStorage(BaseModel):
+    buckets: int
+    bytes: float | None
+    cost: float | None
+    inactive_buckets: int
+    items: list[Bucket] = Field(description="up to 20, largest first")
+
+
 T = TypeVar("T")
 
 
@@ -173,6 +268,10 @@ class TenantSummary(BaseModel):
     owner: str
     window: Window
     totals: TenantTotals
+    cost: TenantCost
+    quota_fit: QuotaFit
+    lifecycle: Lifecycle
+    object_storage: ObjectStorage
     namespaces: Page[TenantNamespace]
     top_recommendations: list[Recommendation] = Field(
         description="up to 10 open recommendations, largest monthly saving first"

@@ -34,12 +34,12 @@ def _attach_path(fd: int, path: Path) -> str:
 class Generation:
     """One opened snapshot file; closed when retired and no request uses it."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, threads: int = 1) -> None:
         self.fd = os.open(path, os.O_RDONLY)
         try:
             stat = os.fstat(self.fd)
             self.key = (stat.st_dev, stat.st_ino, stat.st_mtime_ns)
-            self.con = duckdb.connect(":memory:")
+            self.con = duckdb.connect(":memory:", config={"threads": threads})
             target = _attach_path(self.fd, path).replace("'", "''")
             self.con.execute(f"attach '{target}' as {ALIAS} (read_only)")
             self.con.execute(f"use {ALIAS}")
@@ -84,8 +84,9 @@ class Generation:
 class SnapshotStore:
     """Hands out cursors on the newest published generation; swaps when the file changes."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, threads: int = 1) -> None:
         self.path = path
+        self.threads = threads
         self._lock = threading.Lock()
         self._open_lock = threading.Lock()
         self._current: Generation | None = None
@@ -107,7 +108,7 @@ class SnapshotStore:
             if current is not None and current.key == self._file_key():
                 return
             try:
-                fresh = Generation(self.path)
+                fresh = Generation(self.path, self.threads)
             except (OSError, duckdb.Error) as exc:
                 if current is None:
                     raise SnapshotUnavailableError(
