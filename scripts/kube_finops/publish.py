@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from kube_finops.api import summary_sql
+from kube_finops.api import summary_body, summary_sql
 
 LOG = logging.getLogger("kube_finops.publish")
 PUBLISHED_SCHEMAS = ("marts", "reporting")
@@ -39,6 +39,7 @@ LOOKUP_INDEXES = (
     ("marts", "gov_namespace_lifecycle", "owner"),
     ("marts", "quota_fit", "namespace"),
     ("api", "tenant_summary", "owner"),
+    ("api", "tenant_summary_json", "owner"),
     ("marts", "ns_usage_daily", "namespace"),
     ("marts", "energy_ns_daily", "namespace"),
     ("marts", "rightsizing_recommendations", "namespace"),
@@ -109,6 +110,10 @@ def precompute(con: duckdb.DuckDBPyConnection) -> None:
     except duckdb.CatalogException as exc:
         # a build without the tenancy marts: the API answers summaries live (and says why there)
         LOG.warning("no precomputed tenant summaries: %s", str(exc).splitlines()[0])
+        return
+    # the default answer (published window, first page) as ready JSON: the API returns it as is
+    owners = summary_body.precompute_json(con)
+    LOG.info("precomputed the tenant summaries of %d owners", owners)
 
 
 def create_indexes(con: duckdb.DuckDBPyConnection) -> None:

@@ -29,7 +29,7 @@ def unauthorized() -> HTTPException:
     )
 
 
-def principal(
+async def principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
