@@ -33,8 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--workers",
         type=int,
-        default=int(os.environ.get("FINOPS_API_WORKERS") or 1),
-        help="uvicorn worker processes (env FINOPS_API_WORKERS, 1)",
+        default=int(os.environ.get("FINOPS_API_WORKERS") or os.cpu_count() or 1),
+        help="uvicorn worker processes (env FINOPS_API_WORKERS; default: the CPU count)",
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")

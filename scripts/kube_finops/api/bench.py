@@ -3,26 +3,26 @@
 Fleet-sized marts are generated straight into a snapshot-shaped DuckDB file (schemas marts and
 reporting with the tables and columns the API reads: 6,000 namespaces x 30 days), because building
 the fleet lake through dbt takes far longer than the load run. The API runs as `make serve` does
-(a uvicorn process); clients are httpx on asyncio. Not a test: the numbers go to stdout and to
-data/bench/api.md.
+(a uvicorn process, one worker per core); the clients are `wrk` (C, one thread, 16 connections,
+a Lua script for the token and the random owners / namespaces), so the load generator takes a
+small share of the cores the API runs on. Not a test: the numbers, with the load average before
+each endpoint's run, go to stdout and to data/bench/api.md.
 
-    python -m kube_finops.api.bench [--namespaces 6000] [--days 30] [--clients 16] [--requests 400]
+    python -m kube_finops.api.bench [--namespaces 6000] [--days 30] [--clients 16] [--seconds 10]
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
-import random
+import re
+import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -320,47 +320,102 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+# wrk's Lua: a request per call with random owners / namespaces, then one RESULT line
+_LUA = """
+local token = os.getenv("BENCH_API_TOKEN")
+wrk.headers["Authorization"] = "Bearer " .. token
+local owners = %(owners)d
+local namespaces = %(namespaces)d
+local function owner() return string.format("owner-%%05d", math.random(0, owners - 1)) end
+local function namespace() return string.format("tenant-%%05d", math.random(0, namespaces - 1)) end
+local json = {["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token}
+function setup(thread) thread:set("seed", math.random(1, 1000000)) end
+function init(args) math.randomseed(seed + os.time()) end
+function request()
+  %(request)s
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %%d %%d %%d %%.1f %%.1f\\n", summary.requests,
+    e.connect + e.read + e.write + e.timeout, e.status,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000))
+end
+"""
+_RESULT = re.compile(r"^RESULT (\d+) (\d+) (\d+) ([\d.]+) ([\d.]+)$", re.MULTILINE)
 
 
-async def _load(
-    url: str,
-    token: str,
-    make_request: Callable[[random.Random], tuple[str, str, dict | None]],
-    clients: int,
-    requests: int,
-) -> tuple[list[float], int]:
-    """`requests` calls spread over `clients` concurrent clients; latencies in ms, errors."""
-    latencies: list[float] = []
-    errors = 0
-    remaining = list(range(requests))
+def _scenarios(days: int) -> dict[str, str]:
+    """Endpoint name -> the body of wrk's request() in Lua."""
+    live_start = FIRST_DAY + timedelta(days=days - 8)
 
-    async def client(seed: int) -> None:
-        nonlocal errors
-        rng = random.Random(seed)
-        headers = {"Authorization": f"Bearer {token}"}
-        async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as http:
-            while remaining:
-                remaining.pop()
-                method, path, body = make_request(rng)
-                began = time.perf_counter()
-                try:
-                    response = await http.request(method, path, json=body)
-                except httpx.TransportError as exc:
-                    LOG.warning("%s %s: %s", method, path, exc.__class__.__name__)
-                    errors += 1
-                    continue
-                latencies.append((time.perf_counter() - began) * 1000)
-                if response.status_code != 200:
-                    errors += 1
+    def get(path: str) -> str:
+        return f'return wrk.format("GET", {path})'
 
-    await asyncio.gather(*(client(n) for n in range(clients)))
-    return latencies, errors
+    return {
+        "GET tenant summary (7 days)": get('"/api/v1/governance/tenant/" .. owner() .. "/summary"'),
+        "GET tenant summary (8 days, live SQL)": get(
+            f'"/api/v1/governance/tenant/" .. owner() .. "/summary?start={live_start}"'
+        ),
+        "GET namespace cost (7 days)": get('"/api/v1/namespaces/" .. namespace() .. "/cost"'),
+        "GET namespace usage (30 days)": get(
+            f'"/api/v1/namespaces/" .. namespace() .. "/usage?start={FIRST_DAY}"'
+        ),
+        "GET namespace recommendations": get(
+            '"/api/v1/namespaces/" .. namespace() .. "/recommendations"'
+        ),
+        "GET cost group_by=owner (page of 100)": get('"/api/v1/cost?group_by=owner"'),
+        "GET cost group_by=tier (7 days)": get('"/api/v1/cost?group_by=tier"'),
+        "GET cost group_by=namespace (page of 100)": get('"/api/v1/cost?group_by=namespace"'),
+        "GET pareto (page of 100)": get('"/api/v1/pareto"'),
+        "POST estimate": (
+            'local body = string.format(\'{"cpu_request_cores": %s, "mem_request_gb": 4,'
+            ' "cpu_utilisation": %.3f, "replicas": %d}\', ({0.5, 1, 2, 4})[math.random(1, 4)],'
+            " math.random(), math.random(1, 10))\n"
+            '  return wrk.format("POST", "/api/v1/estimate", json, body)'
+        ),
+    }
 
 
-def run(namespaces: int, days: int, clients: int, requests: int, workers: int, out: Path) -> str:
+def _wrk(
+    wrk: str, url: str, token: str, script: Path, clients: int, seconds: float
+) -> tuple[int, int, int, float, float]:
+    """One wrk run: requests, socket errors (connect/read/write/timeout), non-2xx answers, p50
+    and p95 in ms."""
+    proc = subprocess.run(
+        [
+            wrk,
+            "--threads",
+            "1",
+            "--connections",
+            str(clients),
+            "--duration",
+            f"{seconds:g}s",
+            "--timeout",
+            "30s",
+            "--script",
+            str(script),
+            url,
+        ],
+        env=dict(os.environ, BENCH_API_TOKEN=token),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found = _RESULT.search(proc.stdout)
+    if proc.returncode != 0 or found is None:
+        raise RuntimeError(f"wrk failed ({proc.returncode}): {(proc.stderr or proc.stdout)[-500:]}")
+    requests, socket_errors, status_errors = (int(found.group(n)) for n in (1, 2, 3))
+    return requests, socket_errors, status_errors, float(found.group(4)), float(found.group(5))
+
+
+def _load_average() -> str:
+    return " / ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def run(namespaces: int, days: int, clients: int, seconds: float, workers: int, out: Path) -> str:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise SystemExit("error: wrk not found (make bench-api installs the Debian package wrk)")
     with tempfile.TemporaryDirectory(prefix="api-bench-") as work_dir:
         work = Path(work_dir)
         snapshot = work / "finops.duckdb"
@@ -393,6 +448,7 @@ def run(namespaces: int, days: int, clients: int, requests: int, workers: int, o
             stderr=subprocess.STDOUT,
         )
         url = f"http://127.0.0.1:{port}"
+        rows = []
         try:
             for _ in range(300):
                 try:
@@ -403,85 +459,21 @@ def run(namespaces: int, days: int, clients: int, requests: int, workers: int, o
                 time.sleep(0.1)
             else:
                 raise RuntimeError("the API did not become ready")
-
-            def owner(rng: random.Random) -> str:
-                return f"owner-{rng.randrange(namespaces // NAMESPACES_PER_OWNER):05d}"
-
-            def namespace(rng: random.Random) -> str:
-                return f"tenant-{rng.randrange(namespaces):05d}"
-
-            live_start = FIRST_DAY + timedelta(days=days - 8)
-
-            scenarios: dict[str, Callable[[random.Random], tuple[str, str, dict | None]]] = {
-                "GET tenant summary (7 days)": lambda r: (
-                    "GET",
-                    f"/api/v1/governance/tenant/{owner(r)}/summary",
-                    None,
-                ),
-                "GET tenant summary (8 days, live SQL)": lambda r: (
-                    "GET",
-                    f"/api/v1/governance/tenant/{owner(r)}/summary?start={live_start}",
-                    None,
-                ),
-                "GET namespace cost (7 days)": lambda r: (
-                    "GET",
-                    f"/api/v1/namespaces/{namespace(r)}/cost",
-                    None,
-                ),
-                "GET namespace usage (30 days)": lambda r: (
-                    "GET",
-                    f"/api/v1/namespaces/{namespace(r)}/usage?start={FIRST_DAY}",
-                    None,
-                ),
-                "GET namespace recommendations": lambda r: (
-                    "GET",
-                    f"/api/v1/namespaces/{namespace(r)}/recommendations",
-                    None,
-                ),
-                "GET cost group_by=owner (page of 100)": lambda r: (
-                    "GET",
-                    "/api/v1/cost?group_by=owner",
-                    None,
-                ),
-                "GET cost group_by=tier (7 days)": lambda r: (
-                    "GET",
-                    "/api/v1/cost?group_by=tier",
-                    None,
-                ),
-                "GET cost group_by=namespace (page of 100)": lambda r: (
-                    "GET",
-                    "/api/v1/cost?group_by=namespace",
-                    None,
-                ),
-                "GET pareto (page of 100)": lambda r: ("GET", "/api/v1/pareto", None),
-                "POST estimate": lambda r: (
-                    "POST",
-                    "/api/v1/estimate",
-                    {
-                        "cpu_request_cores": r.choice([0.5, 1, 2, 4]),
-                        "mem_request_gb": 4,
-                        "cpu_utilisation": r.random(),
-                        "replicas": r.randint(1, 10),
-                    },
-                ),
-            }
-            rows = []
-            for name, scenario in scenarios.items():
-                asyncio.run(_load(url, admin, scenario, clients, clients * 2))  # warm-up
-                began = time.perf_counter()
-                latencies, errors = asyncio.run(_load(url, admin, scenario, clients, requests))
-                elapsed = time.perf_counter() - began
-                rows.append(
-                    (
-                        name,
-                        len(latencies),
-                        errors,
-                        statistics.median(latencies),
-                        _percentile(latencies, 0.95),
-                        len(latencies) / elapsed,
-                    )
+            for name, request in _scenarios(days).items():
+                script = work / "scenario.lua"
+                script.write_text(
+                    _LUA
+                    % {
+                        "owners": namespaces // NAMESPACES_PER_OWNER,
+                        "namespaces": namespaces,
+                        "request": request,
+                    }
                 )
-                LOG.info("%s: p50 %.1f ms, p95 %.1f ms", name, rows[-1][3], rows[-1][4])
+                _wrk(wrk, url, admin, script, clients, 2)  # warm-up
+                load = _load_average()
+                result = _wrk(wrk, url, admin, script, clients, seconds)
+                rows.append((name, load, *result, result[0] / seconds))
+                LOG.info("%s: p50 %.1f ms, p95 %.1f ms (load %s)", name, *result[3:5], load)
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -493,16 +485,18 @@ def run(namespaces: int, days: int, clients: int, requests: int, workers: int, o
             ]
             if problems:
                 LOG.warning("server log: %s", " | ".join(problems[:10]))
-    summary_p95 = rows[0][4]
+    summary_p95 = rows[0][6]
     lines = [
-        f"API load: {namespaces} namespaces x {days} days, {clients} concurrent clients, "
-        f"{requests} requests per endpoint, {workers} uvicorn worker(s), {os.cpu_count()} CPUs",
+        f"API load: {namespaces} namespaces x {days} days, wrk {clients} connections"
+        f" (1 thread), {seconds:g} s per endpoint after 2 s warm-up, {workers} uvicorn"
+        f" worker(s), {os.cpu_count()} CPUs; measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         "",
-        "| endpoint | requests | errors | p50 ms | p95 ms | req/s |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| endpoint | load avg 1/5/15 min before | requests | socket errors | non-200 | p50 ms"
+        " | p95 ms | req/s |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
         *(
-            f"| {n} | {c} | {e} | {p50:.1f} | {p95:.1f} | {rps:.0f} |"
-            for n, c, e, p50, p95, rps in rows
+            f"| {n} | {load} | {c} | {se} | {he} | {p50:.1f} | {p95:.1f} | {rps:.0f} |"
+            for n, load, c, se, he, p50, p95, rps in rows
         ),
         "",
         f"- tenant summary p95 < {TARGET_P95_MS:.0f} ms: "
@@ -518,17 +512,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kube_finops.api.bench", description=__doc__)
     parser.add_argument("--namespaces", type=int, default=6000)
     parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--requests", type=int, default=400, help="per endpoint")
+    parser.add_argument("--clients", type=int, default=16, help="concurrent connections")
+    parser.add_argument("--seconds", type=float, default=10, help="per endpoint")
     parser.add_argument(
-        "--workers", type=int, default=int(os.environ.get("FINOPS_API_WORKERS") or 1)
+        "--workers",
+        type=int,
+        default=int(os.environ.get("FINOPS_API_WORKERS") or os.cpu_count() or 1),
+        help="uvicorn workers (env FINOPS_API_WORKERS, default: the CPU count)",
     )
     parser.add_argument("--out", type=Path, default=Path("data/bench/api.md"))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     sys.stdout.write(
-        run(args.namespaces, args.days, args.clients, args.requests, args.workers, args.out)
+        run(args.namespaces, args.days, args.clients, args.seconds, args.workers, args.out)
     )
     return 0
 
