@@ -111,9 +111,12 @@ async def tenant_summary(
     store: SnapshotStore = request.app.state.snapshots
     if cursor is None and limit == DEFAULT_PAGE:
         # the published window's first page: JSON stored at publish time (validated against
-        # TenantSummary then), one indexed row read on the event loop, no per-request rendering
-        with store.cursor() as cur:
-            ready = summary_body.ready_json(cur, owner, start, end)
+        # TenantSummary then), one indexed row read on the event loop (then kept in memory for
+        # this snapshot), no per-request rendering
+        ready = store.memo(
+            ("tenant-summary", owner, start, end),
+            lambda cur: summary_body.ready_json(cur, owner, start, end),
+        )
         if ready is not None:
             return Response(content=ready, media_type="application/json")
     return await run_in_threadpool(_tenant_summary, store, owner, start, end, limit, cursor)

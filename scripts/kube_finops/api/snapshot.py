@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +20,8 @@ import duckdb
 
 LOG = logging.getLogger("kube_finops.api.snapshot")
 ALIAS = "snapshot"
+# per generation and process: answers read from the snapshot are kept up to this many bytes
+MEMO_BYTES = 64 * 1024 * 1024
 
 
 class SnapshotUnavailableError(Exception):
@@ -54,6 +56,9 @@ class Generation:
         self._idle: list[duckdb.DuckDBPyConnection] = []
         self._all: list[duckdb.DuckDBPyConnection] = []
         self._cursors_lock = threading.Lock()
+        # text read from this (immutable) file, by key; bounded by MEMO_BYTES
+        self.memo: dict[Hashable, str] = {}
+        self.memo_bytes = 0
 
     def take_cursor(self) -> duckdb.DuckDBPyConnection:
         with self._cursors_lock:
@@ -151,6 +156,28 @@ class SnapshotStore:
                 yield cur
             finally:
                 generation.give_back(cur)
+        finally:
+            self._release(generation)
+
+    def memo(
+        self, key: Hashable, load: Callable[[duckdb.DuckDBPyConnection], str | None]
+    ) -> str | None:
+        """`load(cursor)` on the newest generation, kept in that generation's memory by `key`
+        while it holds less than MEMO_BYTES (a snapshot file never changes, so neither does the
+        answer; a new snapshot is a new generation with an empty memo). None is not kept."""
+        generation = self._acquire()
+        try:
+            found = generation.memo.get(key)
+            if found is None:
+                cur = generation.take_cursor()
+                try:
+                    found = load(cur)
+                finally:
+                    generation.give_back(cur)
+                if found is not None and generation.memo_bytes + len(found) <= MEMO_BYTES:
+                    generation.memo[key] = found
+                    generation.memo_bytes += len(found)
+            return found
         finally:
             self._release(generation)
 
