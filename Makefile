@@ -222,29 +222,17 @@ export FINOPS_API_TOKENS ?= data/api_tokens.json
 ROLE ?=
 OWNER ?=
 
-# uvicorn's C HTTP parser and event loop (it picks them up when installed): about half the
-# CPU per request of the pure-Python defaults
-API_FAST_PACKAGES := httptools==0.9.0 uvloop==0.23.0
-API_FAST_STAMP := $(VENV)/.api-fast-$(shell echo '$(API_FAST_PACKAGES)' | sha1sum | cut -c1-12)
-
-.PHONY: serve token bench-api setup-api setup-wrk
-
-$(API_FAST_STAMP): $(STAMP)
-	$(BIN)/pip install --quiet --disable-pip-version-check $(API_FAST_PACKAGES)
-	@rm -f $(VENV)/.api-fast-*
-	@touch $@
-
-setup-api: setup $(API_FAST_STAMP) ## the API's pinned httptools and uvloop
+.PHONY: serve token bench-api setup-wrk
 
 setup-wrk: ## wrk, the HTTP load generator of bench-api (apt wrk, when missing)
 	@command -v wrk >/dev/null || { $(APT_GET) update -qq && $(APT_GET) install -y -qq --no-install-recommends wrk; }
 
-serve: setup-api ## the read API (FastAPI/uvicorn) over the published snapshot; docs at /docs
+serve: setup ## the read API (FastAPI/uvicorn) over the published snapshot; docs at /docs
 	$(BIN)/python -m kube_finops.api --host $(call q,$(FINOPS_API_HOST)) --port $(call q,$(FINOPS_API_PORT))
 
 token: setup ## a new API token: ROLE=admin, or ROLE=tenant OWNER=<owner>; printed once, last line
 	@test -n "$(ROLE)" || { echo "error: set ROLE=admin or ROLE=tenant OWNER=<owner>" >&2; exit 2; }
 	@$(BIN)/python -m kube_finops.api.tokens --role $(call q,$(ROLE)) $(if $(OWNER),--owner $(call q,$(OWNER))) 2>&1
 
-bench-api: setup-api setup-wrk ## API latency p50/p95 per endpoint, 16 clients (wrk), on generated fleet-sized marts (6,000 namespaces)
+bench-api: setup setup-wrk ## API latency p50/p95 per endpoint, 16 clients (wrk), on generated fleet-sized marts (6,000 namespaces)
 	$(BIN)/python -m kube_finops.api.bench
