@@ -176,8 +176,10 @@
             {%- do items.append(("nullif(trim(" ~ value ~ "), '')" if map_col in present
                 else 'cast(null as string)', out)) -%}
         {%- endfor -%}
+        {#- a NULL map counts 0 (Spark's cardinality(NULL) is -1, DuckDB's NULL) -#}
         {%- for map_col, out in [('labels', 'label_count'), ('annotations', 'annotation_count')] -%}
-            {%- do items.append(('cast(coalesce(cardinality(' ~ map_col ~ '), 0) as bigint)' if map_col in present
+            {%- set size = 'case when ' ~ map_col ~ ' is null then 0 else cardinality(' ~ map_col ~ ') end' -%}
+            {%- do items.append(('cast(' ~ size ~ ' as bigint)' if map_col in present
                 else 'cast(0 as bigint)', out)) -%}
         {%- endfor -%}
     {%- endif -%}
