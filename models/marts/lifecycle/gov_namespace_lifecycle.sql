@@ -159,8 +159,8 @@ final as (
                     || '; extend the TTL or it is deleted after ' || cast(delete_after_date as string)
             when lifecycle_status = 'invalid_ttl'
                 then
-                    'ask ' || owner || ' to fix the TTL annotation ''' || ttl_raw
-                    || ''' (a YYYY-MM-DD date): {{ var("namespace_ttl_annotation") }}'
+                    'ask ' || owner || ' to fix the TTL annotation ' || {{ finops_single_quote() }} || ttl_raw
+                    || {{ finops_single_quote() }} || ' (a YYYY-MM-DD date): {{ var("namespace_ttl_annotation") }}'
             else
                 'ask ' || owner || ' to delete or scale down: no CPU use since at least '
                 || cast(idle_since_at_least as string)
