@@ -269,3 +269,19 @@
         else pow(corr({{ py }}, {{ px }}), 2)
     end
 {%- endmacro %}
+
+{#- A one-character string holding a single quote, for text that quotes a value (kubectl's
+    -p '...'). DuckDB doubles a quote inside a literal; Spark reads '' inside a literal as the end
+    of one literal and the start of the next (adjacent literals are concatenated), so the quote
+    would vanish. -#}
+{% macro finops_single_quote() -%}
+    {{ return(adapter.dispatch('finops_single_quote', 'kube_finops')()) }}
+{%- endmacro %}
+
+{% macro duckdb__finops_single_quote() -%}
+    ''''
+{%- endmacro %}
+
+{% macro spark__finops_single_quote() -%}
+    chr(39)
+{%- endmacro %}

@@ -60,14 +60,17 @@
     {%- set first = w.start_utc.date() -%}
     {%- set last = (w.end_utc - modules.datetime.timedelta(microseconds=1)).date() -%}
     {%- for i in range((last - first).days + 1) -%}
-        {%- do globs.append(root ~ '/dt=' ~ (first + modules.datetime.timedelta(days=i)).isoformat() ~ '/hour=*/*.parquet') -%}
+        {%- do globs.append(root ~ '/dt=' ~ (first + modules.datetime.timedelta(days=i)).isoformat()
+            ~ '/hour=*/*.parquet') -%}
     {%- endfor -%}
     {%- set first_hour = w.start_utc.replace(minute=0, second=0, microsecond=0) -%}
     {%- set files = [] -%}
     {%- for path in inventory_list_files(kind, globs) -%}
-        {%- set m = modules.re.search('/' ~ kind ~ '/dt=([0-9]{4}-[0-9]{2}-[0-9]{2})/hour=([0-9]{1,2})/[^/]*$', path) -%}
+        {%- set m = modules.re.search('/' ~ kind ~ '/dt=([0-9]{4}-[0-9]{2}-[0-9]{2})/hour=([0-9]{1,2})/[^/]*$',
+            path) -%}
         {%- if m -%}
-            {%- set hour_start = modules.pytz.utc.localize(modules.datetime.datetime.strptime(m.group(1) ~ ' ' ~ m.group(2), '%Y-%m-%d %H')) -%}
+            {%- set hour_naive = modules.datetime.datetime.strptime(m.group(1) ~ ' ' ~ m.group(2), '%Y-%m-%d %H') -%}
+            {%- set hour_start = modules.pytz.utc.localize(hour_naive) -%}
             {%- if hour_start >= first_hour and hour_start < w.end_utc -%}
                 {%- do files.append(path) -%}
             {%- endif -%}
@@ -101,7 +104,8 @@
     {%- endfor -%}
     {%- set prefix = common | join('/') -%}
     {%- if (common | length) == 0 or prefix.endswith(':') or prefix.endswith(':/') -%}
-        {{ finops_fail("inventory_path " ~ inventory_root() ~ " must share a parent folder (and bucket) with raw_path " ~ var('raw_path') ~ " on Spark") }}
+        {{ finops_fail("inventory_path " ~ inventory_root() ~ " must share a parent folder (and bucket) with raw_path "
+            ~ var('raw_path') ~ " on Spark") }}
     {%- endif -%}
     {%- set n = common | length -%}
     {%- set pattern = prefix ~ '/{' ~ (inv_parts[n:] | join('/')) ~ ',' ~ (raw_parts[n:] | join('/')) ~ '}' -%}
@@ -139,9 +143,9 @@
 {% macro inventory_empty_relation(kind) -%}
     select
         cast(null as {{ finops_instant_type() }}) as snapshot_ts,
-        {%- for name, type in inventory_output_columns(kind) %}
+    {%- for name, type in inventory_output_columns(kind) %}
         cast(null as {{ type }}) as {{ name }},
-        {%- endfor %}
+    {%- endfor %}
         cast(null as string) as source_file
     where 1 = 0
 {%- endmacro %}
@@ -154,22 +158,34 @@
     {%- endfor -%}
     {%- if 'timestamp' not in present -%}{%- do missing.append('timestamp') -%}{%- endif -%}
     {%- if missing -%}
-        {{ finops_fail("inventory file(s) " ~ where ~ " of kind " ~ kind ~ " lack required column(s) " ~ (missing | join(', '))) }}
+        {{ finops_fail("inventory file(s) " ~ where ~ " of kind " ~ kind ~ " lack required column(s) "
+            ~ (missing | join(', '))) }}
     {%- endif -%}
 {%- endmacro %}
 
 {#- The select list shared by both engines once the present columns are known. -#}
 {% macro inventory_select_list(kind, present) -%}
-    {%- for name, type, required in inventory_kinds()[kind] if type != 'map' %}
-        {% if name in present %}cast({{ name }} as {{ type }}){% else %}cast(null as {{ type }}){% endif %} as {{ name }},
+    {%- set items = [] -%}
+    {%- for name, type, required in inventory_kinds()[kind] if type != 'map' -%}
+        {%- do items.append(('cast(' ~ name ~ ' as ' ~ type ~ ')' if name in present
+            else 'cast(null as ' ~ type ~ ')', name)) -%}
+    {%- endfor -%}
+    {%- if kind == 'namespaces' -%}
+        {%- for out, map_col, var_name in inventory_namespace_keys() -%}
+            {%- set value = finops_map_value(map_col, "'" ~ k8s_sanitize_key(var(var_name)) ~ "'") -%}
+            {%- do items.append(("nullif(trim(" ~ value ~ "), '')" if map_col in present
+                else 'cast(null as string)', out)) -%}
+        {%- endfor -%}
+        {#- a NULL map counts 0 (Spark's cardinality(NULL) is -1, DuckDB's NULL) -#}
+        {%- for map_col, out in [('labels', 'label_count'), ('annotations', 'annotation_count')] -%}
+            {%- set size = 'case when ' ~ map_col ~ ' is null then 0 else cardinality(' ~ map_col ~ ') end' -%}
+            {%- do items.append(('cast(' ~ size ~ ' as bigint)' if map_col in present
+                else 'cast(0 as bigint)', out)) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- for expr, name in items %}
+        {{ expr }} as {{ name }},
     {%- endfor %}
-    {%- if kind == 'namespaces' %}
-        {%- for out, map_col, var_name in inventory_namespace_keys() %}
-        {% if map_col in present %}nullif(trim({{ finops_map_value(map_col, "'" ~ k8s_sanitize_key(var(var_name)) ~ "'") }}), ''){% else %}cast(null as string){% endif %} as {{ out }},
-        {%- endfor %}
-        {% if 'labels' in present %}cast(coalesce(cardinality(labels), 0) as bigint){% else %}cast(0 as bigint){% endif %} as label_count,
-        {% if 'annotations' in present %}cast(coalesce(cardinality(annotations), 0) as bigint){% else %}cast(0 as bigint){% endif %} as annotation_count,
-    {%- endif %}
 {%- endmacro %}
 
 {% macro duckdb__inventory_scan(kind) -%}
@@ -180,7 +196,8 @@
     {%- set w = finops_window() -%}
     {%- set files = inventory_window_files(kind, w) -%}
     {%- if files | length == 0 -%}
-        {{ log("kube-finops: no inventory files of kind " ~ kind ~ " for " ~ w.start_date ~ " .. " ~ w.end_date ~ " under " ~ inventory_root() ~ ": its models are empty (see inventory_kind_coverage)", info=true) }}
+        {{ log("kube-finops: no inventory files of kind " ~ kind ~ " for " ~ w.start_date ~ " .. " ~ w.end_date
+            ~ " under " ~ inventory_root() ~ ": its models are empty (see inventory_kind_coverage)", info=true) }}
         {{ return(inventory_empty_relation(kind)) }}
     {%- endif -%}
     {%- set schema_sql -%}
@@ -202,7 +219,7 @@
     {%- endfor -%}
     select
         cast("timestamp" as timestamptz) as snapshot_ts,
-        {{- inventory_select_list(kind, present) }}
+    {{- inventory_select_list(kind, present) }}
         filename as source_file
     from read_parquet(
         [{% for f in files %}{{ sql_string(f) }}{% if not loop.last %}, {% endif %}{% endfor %}],
@@ -221,7 +238,8 @@
     {%- set w = finops_window() -%}
     {%- set files = inventory_window_files(kind, w) -%}
     {%- if files | length == 0 -%}
-        {{ log("kube-finops: no inventory files of kind " ~ kind ~ " for " ~ w.start_date ~ " .. " ~ w.end_date ~ " under " ~ inventory_root() ~ ": its models are empty (see inventory_kind_coverage)", info=true) }}
+        {{ log("kube-finops: no inventory files of kind " ~ kind ~ " for " ~ w.start_date ~ " .. " ~ w.end_date
+            ~ " under " ~ inventory_root() ~ ": its models are empty (see inventory_kind_coverage)", info=true) }}
         {{ return(inventory_empty_relation(kind)) }}
     {%- endif -%}
     {%- set root = inventory_root() ~ '/' ~ kind -%}
@@ -237,7 +255,7 @@
     {{ inventory_check_columns(kind, present, 'under ' ~ root) }}
     select
         cast(`timestamp` as timestamp) as snapshot_ts,
-        {{- inventory_select_list(kind, present) }}
+    {{- inventory_select_list(kind, present) }}
         _metadata.file_path as source_file
     from parquet.`{{ pattern }}`
     where `timestamp` >= {{ w.start_utc_sql }} and `timestamp` < {{ w.end_utc_sql }}
@@ -276,6 +294,8 @@
     {%- if patterns | length == 0 -%}
         (1 = 0)
     {%- else -%}
-        ({% for p in patterns %}{{ finops_regex_search(value, sql_string(p)) }}{% if not loop.last %} or {% endif %}{% endfor %})
+        ({% for p in patterns -%}
+            {{ finops_regex_search(value, sql_string(p)) }}{% if not loop.last %} or {% endif %}
+        {%- endfor %})
     {%- endif -%}
 {%- endmacro %}

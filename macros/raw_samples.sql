@@ -92,11 +92,13 @@
 {% macro finops_require_local_folder(var_name) -%}
     {%- set path = (var(var_name) | string).rstrip('/') -%}
     {%- set name = path.split('/')[-1] -%}
-    {%- if flags.WHICH not in ('build', 'run') or '://' in path or name in ('', '.', '..') or modules.re.search('[*?\\[]', path) -%}
+    {%- if flags.WHICH not in ('build', 'run') or '://' in path or name in ('', '.', '..')
+        or modules.re.search('[*?\\[]', path) -%}
         {{ return(none) }}
     {%- endif -%}
     {%- if not finops_folder_exists(path) -%}
-        {{ finops_fail("var " ~ var_name ~ "='" ~ var(var_name) ~ "' is not an existing folder (check the path; a folder without files for the window builds an empty day)") }}
+        {{ finops_fail("var " ~ var_name ~ "='" ~ var(var_name) ~ "' is not an existing folder (check the path;"
+            ~ " a folder without files for the window builds an empty day)") }}
     {%- endif -%}
 {%- endmacro %}
 

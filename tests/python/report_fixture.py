@@ -37,6 +37,10 @@ def build_edge_marts(work: Path, dbt_vars: dict[str, object] | None = None) -> D
         "build",
         "--select",
         REPORT_SELECTOR,
+        # data tests whose every parent is built (a test that also reads a mart outside the
+        # report's ancestry, e.g. the chargeback money test, would find no table)
+        "--indirect-selection",
+        "buildable",
         *skip_unit_tests,
         dbt_vars={
             "start_date": EDGE_START.isoformat(),

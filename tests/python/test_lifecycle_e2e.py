@@ -1,9 +1,9 @@
 """Quota fit, namespace lifecycle and tenant object storage end to end (issue 15, dbt side).
 
-A small lake: sample_data's raw samples (background tenants) plus a second raw file per hour
-with hand-made namespaces, and inventory snapshots (namespaces, quotas, nodes, buckets) written in
-the inventory contract. The window is 2026-07-01 .. 2026-07-03 (Asia/Seoul); every expected
-number below is worked out by hand from these fixtures.
+A small lake: sample_data's raw samples (background tenants; its own inventory left out) plus a
+second raw file per hour with hand-made namespaces, and inventory snapshots (namespaces, quotas,
+nodes, buckets) written in the inventory contract. The window is 2026-07-01 .. 2026-07-03
+(Asia/Seoul); every expected number below is worked out by hand from these fixtures.
 """
 
 from __future__ import annotations
@@ -130,6 +130,7 @@ def write_lake(lake: Path) -> None:
             "2",
             "--pods-per-namespace",
             "1",
+            "--no-inventory",
             "--no-progress",
         ],
         check=True,

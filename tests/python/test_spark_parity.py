@@ -1,12 +1,13 @@
 """The same dbt project on Apache Spark (dbt-spark, session mode) builds marts equal to DuckDB's
 (issue 8).
 
-One small sample lake, two runs on each engine (a history window, then an overlapping report
-window, so Spark's insert_overwrite of date partitions is exercised like DuckDB's delete+insert),
-then every table of the marts and reporting schemas is compared row for row: the same columns, the
-same rows, doubles within 1e-9 relative. Spark's tables are read straight from their Parquet files
-in the warehouse, as any engine would. The comparison itself is unit-tested below, so a failure of
-the slow test points at the marts, not at the comparison.
+One small sample lake (raw samples and inventory snapshots), two runs on each engine (a history
+window, then an overlapping report window, so Spark's insert_overwrite of date partitions is
+exercised like DuckDB's delete+insert), then every table of the marts and reporting schemas is
+compared row for row: the same columns, the same rows, doubles within 1e-9 relative. Spark's
+tables are read straight from their Parquet files in the warehouse, as any engine would. The
+comparison itself is unit-tested below, so a failure of the slow test points at the marts, not
+at the comparison.
 
 Spark needs Java: without it the test skips on a developer machine and fails under CI.
 """
@@ -287,8 +288,19 @@ def test_spark_builds_the_same_tables(
     duck, spark = both_engines
     assert sorted(spark) == sorted(duck)
     assert len(duck) >= 28, sorted(duck)
-    # the fixture is not trivially empty: container-days, recommendations, trend rows
-    for table in ("marts.daily_enriched", "marts.ns_trend_daily", "reporting.rpt_ns_daily"):
+    # the fixture is not trivially empty: container-days, recommendations, trend rows, and the
+    # tenant and lifecycle marts built from the lake's inventory snapshots
+    for table in (
+        "marts.daily_enriched",
+        "marts.ns_trend_daily",
+        "reporting.rpt_ns_daily",
+        "marts.tenant_cost_daily",
+        "marts.cluster_capacity_daily",
+        "marts.dim_namespace_daily",
+        "marts.quota_fit",
+        "marts.gov_namespace_lifecycle",
+        "marts.tenant_storage_daily",
+    ):
         assert len(duck[table][0]) > 0, table
 
 

@@ -39,7 +39,8 @@ BASE_VARS: dict[str, object] = {"start_date": DAY, "end_date": DAY, "lookback_da
 
 
 def generate_raw(lake: Path) -> None:
-    """One KST day of sample data, 60 namespaces (enough to include kube-system), 1 pod each."""
+    """One KST day of raw sample data (no inventory: the tests write their own), 60 namespaces
+    (enough to include kube-system), 1 pod each."""
     subprocess.run(
         [
             sys.executable,
@@ -55,6 +56,7 @@ def generate_raw(lake: Path) -> None:
             "60",
             "--pods-per-namespace",
             "1",
+            "--no-inventory",
             "--no-progress",
         ],
         cwd=REPO,

@@ -33,7 +33,7 @@ allocated as (
 
 prices as (
 
-    select * from {{ ref('stg_seeds__resource_prices') }}
+    select * from {{ ref('int_resource_prices') }}
 
 ),
 
@@ -45,16 +45,14 @@ overage as (
         sum(
             greatest(container_days.cpu_usage_avg - container_days.cpu_request_max, 0)
             * container_days.minutes_running / 60.0
-            * coalesce(cluster_prices.cpu_core_hour, default_prices.cpu_core_hour)
+            * prices.cpu_core_hour
             + greatest(container_days.mem_usage_avg - container_days.mem_request_max, 0)
             * container_days.minutes_running / 60.0
-            * coalesce(cluster_prices.mem_gb_hour, default_prices.mem_gb_hour)
+            * prices.mem_gb_hour
         ) as overage_cost
     from {{ ref('daily_enriched') }} as container_days
-    left join prices as cluster_prices
-        on container_days.cluster_type = cluster_prices.cluster_type
-    left join prices as default_prices
-        on default_prices.cluster_type = '*'
+    left join prices
+        on container_days.cluster_type = prices.cluster_type
     where container_days.date between {{ window_start_date() }} and {{ window_end_date() }}
     group by container_days.date, container_days.cluster_type
 

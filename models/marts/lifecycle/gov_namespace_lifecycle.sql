@@ -4,11 +4,11 @@
 -- date within var ttl_warning_days from end_date), has an invalid TTL (an annotation that is not
 -- a real YYYY-MM-DD date: reported, never treated as expired) or is dormant (dormant_namespaces),
 -- in that order of precedence (is_dormant says so whatever the status). With what it still holds
--- on end_date (daily_enriched: requests and PV capacity), what that costs per month (resource
--- prices x var hours_per_month) and the bytes its owner keeps in buckets (tenant_storage_daily),
--- the next action and, for an expired namespace, the delete
--- command; the delete is due var ttl_grace_days after the TTL date. A snapshot of the latest
--- window: rebuilt on every run.
+-- on end_date (daily_enriched: requests and PV capacity), what that costs per month (the
+-- cluster's resolved prices, int_resource_prices, x var hours_per_month) and the bytes its owner
+-- keeps in buckets (tenant_storage_daily), the next action and, for an expired namespace, the
+-- delete command; the delete is due var ttl_grace_days after the TTL date. A snapshot of the
+-- latest window: rebuilt on every run.
 with
 
 namespaces_on_end_date as (
@@ -33,7 +33,7 @@ container_days as (
 
 prices as (
 
-    select * from {{ ref('stg_seeds__resource_prices') }}
+    select * from {{ ref('int_resource_prices') }}
 
 ),
 
@@ -109,10 +109,10 @@ priced as (
         coalesce(holdings.mem_request_gb, 0) as mem_request_gb,
         coalesce(holdings.pv_capacity_gb, 0) as pv_capacity_gb,
         coalesce(owner_buckets.bucket_bytes, 0) as owner_bucket_bytes,
-        coalesce(own_prices.cpu_core_hour, default_prices.cpu_core_hour) as cpu_core_hour_price,
-        coalesce(own_prices.mem_gb_hour, default_prices.mem_gb_hour) as mem_gb_hour_price,
-        coalesce(own_prices.pv_gb_hour, default_prices.pv_gb_hour) as pv_gb_hour_price,
-        coalesce(own_prices.currency, default_prices.currency) as currency
+        prices.cpu_core_hour as cpu_core_hour_price,
+        prices.mem_gb_hour as mem_gb_hour_price,
+        prices.pv_gb_hour as pv_gb_hour_price,
+        prices.currency
     from classified
     left join holdings
         on
@@ -120,10 +120,8 @@ priced as (
             and classified.namespace = holdings.namespace
     left join owner_buckets
         on classified.owner = owner_buckets.owner
-    left join prices as own_prices
-        on classified.cluster_type = own_prices.cluster_type
-    left join prices as default_prices
-        on default_prices.cluster_type = '*'
+    left join prices
+        on classified.cluster_type = prices.cluster_type
     where classified.lifecycle_status is not null
 
 ),
@@ -161,8 +159,8 @@ final as (
                     || '; extend the TTL or it is deleted after ' || cast(delete_after_date as string)
             when lifecycle_status = 'invalid_ttl'
                 then
-                    'ask ' || owner || ' to fix the TTL annotation ''' || ttl_raw
-                    || ''' (a YYYY-MM-DD date): {{ var("namespace_ttl_annotation") }}'
+                    'ask ' || owner || ' to fix the TTL annotation ' || {{ finops_single_quote() }} || ttl_raw
+                    || {{ finops_single_quote() }} || ' (a YYYY-MM-DD date): {{ var("namespace_ttl_annotation") }}'
             else
                 'ask ' || owner || ' to delete or scale down: no CPU use since at least '
                 || cast(idle_since_at_least as string)

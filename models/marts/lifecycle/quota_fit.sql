@@ -151,10 +151,10 @@ final as (
             when classified.status <> 'fit'
                 then
                     'kubectl -n ' || classified.namespace || ' patch resourcequota '
-                    || classified.resourcequota || ' --type merge -p ''{"spec":{"hard":{"'
-                    || classified.resource || '":"'
+                    || classified.resourcequota || ' --type merge -p ' || {{ finops_single_quote() }}
+                    || '{"spec":{"hard":{"' || classified.resource || '":"'
                     || {{ quota_units_quantity('classified.recommended_units', 'classified.resource_unit') }}
-                    || '"}}}'''
+                    || '"}}}' || {{ finops_single_quote() }}
         end as command
     from classified
     left join namespace_peaks

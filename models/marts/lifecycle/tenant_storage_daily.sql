@@ -2,7 +2,9 @@
 -- window, from int_bucket_usage_daily (the same rows tenant_cost_daily charges on its
 -- OBJECT_STORAGE rows): bytes, objects and quota_bytes as of the bucket's last snapshot of the
 -- date; gib_hours = mean bytes over the day's snapshots / 1024^3 x 24; cost = gib_hours / var
--- hours_per_month x var object_storage_gb_month, in the currency of resource_prices' `*` row.
+-- hours_per_month x var object_storage_gb_month, in the currency of the OBJECT_STORAGE cluster
+-- type (int_resource_prices: its row of seed resource_prices, else the `*` row), as on
+-- tenant_cost_daily's OBJECT_STORAGE rows.
 -- Owner: the first matching pattern of seed bucket_owners (lowest priority; an owner `{1}` takes
 -- the pattern's first capture group), else `unassigned`.
 with
@@ -16,8 +18,7 @@ bucket_days as (
 
 prices as (
 
-    select * from {{ ref('stg_seeds__resource_prices') }}
-    where cluster_type = '*'
+    select * from {{ ref('int_resource_prices') }}
 
 ),
 
@@ -35,7 +36,8 @@ final as (
         bucket_days.storage_cost as cost,
         prices.currency
     from bucket_days
-    cross join prices
+    left join prices
+        on prices.cluster_type = 'OBJECT_STORAGE'
 
 )
 

@@ -3,8 +3,8 @@
 -- requested, used (P95-based, as ns_usage_daily) and took above their requests (overage: mean
 -- usage above the request per container-day). Idle = allocatable - requested - overage, never
 -- below 0; a day whose requests exceed allocatable is a data gap (nodes missing from the
--- inventory), flagged, with idle 0. Idle and allocatable are priced with the cluster's row of
--- seed resource_prices, else its `*` default row.
+-- inventory), flagged, with idle 0. Idle and allocatable are priced at the cluster's resolved
+-- prices (int_resource_prices: its row of seed resource_prices, else the `*` default row).
 with
 
 allocatable as (
@@ -28,7 +28,7 @@ namespace_overage as (
 
 prices as (
 
-    select * from {{ ref('stg_seeds__resource_prices') }}
+    select * from {{ ref('int_resource_prices') }}
 
 ),
 
@@ -82,14 +82,12 @@ priced as (
 
     select
         layered.*,
-        coalesce(cluster_prices.cpu_core_hour, default_prices.cpu_core_hour) as cpu_core_hour_price,
-        coalesce(cluster_prices.mem_gb_hour, default_prices.mem_gb_hour) as mem_gb_hour_price,
-        coalesce(cluster_prices.currency, default_prices.currency) as currency
+        prices.cpu_core_hour as cpu_core_hour_price,
+        prices.mem_gb_hour as mem_gb_hour_price,
+        prices.currency
     from layered
-    left join prices as cluster_prices
-        on layered.cluster_type = cluster_prices.cluster_type
-    left join prices as default_prices
-        on default_prices.cluster_type = '*'
+    left join prices
+        on layered.cluster_type = prices.cluster_type
 
 ),
 

@@ -65,39 +65,8 @@ bucket_days as (
 
 prices as (
 
-    select * from {{ ref('stg_seeds__resource_prices') }}
-
-),
-
-cluster_prices as (
-
-    -- the price row of every cluster of the window (its own, else the `*` default)
-    select
-        clusters.date,
-        clusters.cluster_type,
-        coalesce(own_prices.cpu_core_hour, default_prices.cpu_core_hour) as cpu_core_hour_price,
-        coalesce(own_prices.mem_gb_hour, default_prices.mem_gb_hour) as mem_gb_hour_price,
-        coalesce(own_prices.currency, default_prices.currency) as currency
-    from (
-        select
-            date,
-            cluster_type
-        from namespace_days
-        union
-        select
-            date,
-            cluster_type
-        from cluster_capacity
-        union
-        select
-            date,
-            'OBJECT_STORAGE' as cluster_type
-        from bucket_days
-    ) as clusters
-    left join prices as own_prices
-        on clusters.cluster_type = own_prices.cluster_type
-    left join prices as default_prices
-        on default_prices.cluster_type = '*'
+    -- resolved per cluster type, OBJECT_STORAGE included
+    select * from {{ ref('int_resource_prices') }}
 
 ),
 
@@ -115,14 +84,12 @@ namespace_costs as (
         namespace_days.pv_alloc_cost,
         namespace_days.alloc_cost,
         namespace_days.waste_cost,
-        coalesce(namespace_overage.cpu_overage_ch, 0) * cluster_prices.cpu_core_hour_price
-        + coalesce(namespace_overage.mem_overage_gh, 0) * cluster_prices.mem_gb_hour_price as overage_cost,
+        coalesce(namespace_overage.cpu_overage_ch, 0) * prices.cpu_core_hour
+        + coalesce(namespace_overage.mem_overage_gh, 0) * prices.mem_gb_hour as overage_cost,
         coalesce(namespace_energy.electricity_cost, 0) + coalesce(namespace_energy.carbon_cost, 0) as energy_cost
     from namespace_days
-    left join cluster_prices
-        on
-            namespace_days.date = cluster_prices.date
-            and namespace_days.cluster_type = cluster_prices.cluster_type
+    left join prices
+        on namespace_days.cluster_type = prices.cluster_type
     left join namespace_overage
         on
             namespace_days.date = namespace_overage.date
@@ -361,12 +328,10 @@ final as (
         + owner_rows.overage_cost + owner_rows.object_storage_cost + owner_rows.shared_cost
         + owner_rows.idle_cost as total_cost,
         owner_rows.energy_cost,
-        cluster_prices.currency
+        prices.currency
     from owner_rows
-    left join cluster_prices
-        on
-            owner_rows.date = cluster_prices.date
-            and owner_rows.cluster_type = cluster_prices.cluster_type
+    left join prices
+        on owner_rows.cluster_type = prices.cluster_type
 
 )
 
