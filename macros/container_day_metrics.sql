@@ -1,4 +1,4 @@
-{#- The per container-day aggregates of SPEC §5 over cleaned 1-minute samples, in the raw units
+{#- The per container-day aggregates of daily_enriched over cleaned 1-minute samples, in the raw units
     except memory and PV (GiB). NULL when no usable sample; daily_enriched turns that into 0.
     Shared by the fast path (one pass over all samples) and the de-duplicated recomputation. -#}
 {% macro container_day_metrics() -%}
@@ -20,7 +20,7 @@
     count(energy_joules) as energy_minutes
 {%- endmacro %}
 
-{#- Bytes per GB: GB means GiB (SPEC §5). -#}
+{#- Bytes per GB: GB means GiB. -#}
 {% macro gib() -%}
     1073741824.0
 {%- endmacro %}

@@ -4,8 +4,11 @@
 
 {#- IT energy of the linear power model, kWh: idle watts per requested core plus dynamic watts per
     core of mean usage, over minutes_running minutes. -#}
-{% macro finops_model_it_kwh(idle_watts_per_core, dynamic_watts_per_core, cpu_request_cores, cpu_usage_cores, minutes_running) -%}
-    ({{ idle_watts_per_core }} * {{ cpu_request_cores }} + {{ dynamic_watts_per_core }} * {{ cpu_usage_cores }}) * {{ minutes_running }} / 60.0 / 1000.0
+{% macro finops_model_it_kwh(
+    idle_watts_per_core, dynamic_watts_per_core, cpu_request_cores, cpu_usage_cores, minutes_running
+) -%}
+    ({{ idle_watts_per_core }} * {{ cpu_request_cores }} + {{ dynamic_watts_per_core }} * {{ cpu_usage_cores }})
+    * {{ minutes_running }} / 60.0 / 1000.0
 {%- endmacro %}
 
 {#- Facility energy: IT energy times the power usage effectiveness (var pue). -#}

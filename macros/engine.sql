@@ -3,7 +3,7 @@
     time naming the missing macro instead of running one engine's SQL on another. SQL that is the
     same on both engines is a plain macro. -#}
 
-{#- Linear-interpolation percentile (numpy's default; SPEC §5). -#}
+{#- Linear-interpolation percentile (numpy's default). -#}
 {% macro finops_percentile(column, fraction) -%}
     {{ return(adapter.dispatch('finops_percentile', 'kube_finops')(column, fraction)) }}
 {%- endmacro %}

@@ -1,4 +1,4 @@
-{#- The report window (SPEC §2, §5): inclusive report-timezone dates start_date..end_date.
+{#- The report window: inclusive report-timezone dates start_date..end_date.
     Every model and hook reads it through finops_window(), which validates the vars first, so a
     malformed value stops the run with a message naming the var before any query uses it. -#}
 
@@ -137,8 +137,8 @@
     select 1
 {%- endmacro %}
 
-{#- First date of the right-sizing lookback window: the var lookback_days dates ending at end_date
-    (SPEC §8). -#}
+{#- First date of the right-sizing lookback window: the var lookback_days dates ending at end_date.
+-#}
 {% macro lookback_start_date() -%}
     {%- set days = var('lookback_days') | int -%}
     {%- if days < 1 -%}

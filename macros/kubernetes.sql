@@ -1,4 +1,4 @@
-{#- Kubernetes naming and units (SPEC §8).
+{#- Kubernetes naming and units.
 
     Workload identity from a pod name. Controllers append suffixes made of Kubernetes'
     SafeEncodeString alphabet (consonants and the digits 2456789, so generated suffixes never

@@ -1,4 +1,4 @@
-{#- Reading the raw lake (SPEC §3).
+{#- Reading the raw lake.
 
     Only the dt=/hour= partitions that can hold the window are listed (glob() lists, it never opens
     a file), so a corrupt file outside the window is never read. The footers of the listed files are
@@ -255,7 +255,7 @@
 
 {#- Spark: one parquet.`...` read of exactly the window's files (a Hadoop glob of their paths below
     raw_path), with the footers' schemas merged (profile: spark.sql.parquet.mergeSchema) so the
-    optional columns of SPEC §3 are NULL in files without them. The contract checks run on the
+    optional columns of the raw contract are NULL in files without them. The contract checks run on the
     merged schema: a required column missing from every file fails the run; the timestamp kind
     (tz-aware or naive) must be the same in all files of a window (Spark cannot merge the two). -#}
 {% macro spark__raw_samples_scan() -%}

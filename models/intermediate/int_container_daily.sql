@@ -1,5 +1,5 @@
 -- One row per daily_enriched key (date, cluster_type, workload_domain, namespace, workload_type,
--- node, pod, container) with the day's aggregates over de-duplicated minutes (SPEC §5).
+-- node, pod, container) with the day's aggregates over de-duplicated minutes.
 --
 -- De-duplication is cheap because duplicates are rare: int_container_day_groups aggregated every
 -- sample once; only container-days that may hold a duplicate minute (a group with more rows than

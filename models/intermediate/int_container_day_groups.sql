@@ -1,7 +1,7 @@
 -- One row per (date, cluster label, node, namespace, pod, container): the day's aggregates in a
 -- single pass over the samples, without de-duplication, plus what int_container_daily needs to
 -- tell whether this container-day had duplicate minutes (rare) and the cluster and workload
--- classification (SPEC §4), matched on the few distinct names rather than on every sample.
+-- classification, matched on the few distinct names rather than on every sample.
 with
 
 samples as (

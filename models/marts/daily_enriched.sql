@@ -1,4 +1,4 @@
--- Per-container daily facts (SPEC §5): one row per (date, cluster_type, workload_domain,
+-- Per-container daily facts: one row per (date, cluster_type, workload_domain,
 -- namespace, workload_type, node, pod, container). Incremental by date: a run replaces the dates
 -- of its window and leaves the others, so a daily run costs one day.
 with

@@ -1,4 +1,4 @@
--- Namespace daily energy, electricity cost and carbon (SPEC §9): one row per (date, cluster_type,
+-- Namespace daily energy, electricity cost and carbon: one row per (date, cluster_type,
 -- namespace). Per container-day: Kepler joules when the container has any Kepler sample that day
 -- (joules / 3.6e6 kWh), else the linear power model idle_watts_per_core * cpu_request_max +
 -- dynamic_watts_per_core * cpu_usage_avg, times hours running. Coefficients: the cluster's row

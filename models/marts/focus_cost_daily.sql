@@ -1,4 +1,4 @@
--- FOCUS 1.2-shaped showback (SPEC §9): one row per (date, cluster_type, namespace, resource_kind) with
+-- FOCUS 1.2-shaped showback: one row per (date, cluster_type, namespace, resource_kind) with
 -- resource_kind in cpu, memory, storage. Costs are the seed resource_prices rates times the allocated
 -- (requested) quantity; usage is the P95-based used quantity. Showback for internal
 -- chargeback talks, not an invoice: List, Contracted, Effective and Billed cost are all the same

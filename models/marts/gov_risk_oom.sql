@@ -1,4 +1,4 @@
--- Governance: OOM and CPU-shortage risk (SPEC §7). One row per daily_enriched row at risk, with
+-- Governance: OOM and CPU-shortage risk. One row per daily_enriched row at risk, with
 -- its key and metrics and the action to take.
 with
 

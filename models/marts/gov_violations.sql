@@ -1,4 +1,4 @@
--- Governance: containers without requests or limits (SPEC §7), with which setting is missing.
+-- Governance: containers without requests or limits, with which setting is missing.
 with
 
 container_days as (

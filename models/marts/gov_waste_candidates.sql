@@ -1,4 +1,4 @@
--- Governance: downsizing candidates (SPEC §7). Over-allocated containers wasting more than
+-- Governance: downsizing candidates. Over-allocated containers wasting more than
 -- var gov_waste_min_core_hours (default 24: a whole core idle all day), ranked largest first.
 with
 

@@ -1,4 +1,4 @@
--- Namespace daily usage, score and cost (SPEC §6, §9): one row per (date, cluster_type, namespace).
+-- Namespace daily usage, score and cost: one row per (date, cluster_type, namespace).
 -- Costs price the allocated (and wasted) core-hours and GB-hours at the cluster's resolved prices
 -- (int_resource_prices: its row of seed resource_prices, else the `*` default row) with macro
 -- finops_resource_cost, which the API's estimate evaluates too (rpt_estimate_inputs).

@@ -1,4 +1,4 @@
--- Namespace waste Pareto (SPEC §6): one row per (date, cluster_type, namespace), ranked by CPU
+-- Namespace waste Pareto: one row per (date, cluster_type, namespace), ranked by CPU
 -- waste within its date and cluster. The grade is judged on the cumulative share of the
 -- namespaces ranked ABOVE it, so a namespace holding 40% of the waste on its own is Critical
 -- (macro pareto_grades, shared with rpt_ns_pareto).

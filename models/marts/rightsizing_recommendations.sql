@@ -1,4 +1,4 @@
--- Right-sizing recommendations (SPEC §8): one row per (cluster_type, namespace, workload_kind,
+-- Right-sizing recommendations: one row per (cluster_type, namespace, workload_kind,
 -- workload, container) that needs a change, judged over the lookback window (var lookback_days)
 -- ending at end_date. A table, rebuilt on every run: one snapshot for the window ending at
 -- end_date (the weekly list), not a history.

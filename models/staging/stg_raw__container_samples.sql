@@ -1,4 +1,4 @@
--- One row per raw sample in the report window: typed, cleaned and dated (SPEC §3, §5).
+-- One row per raw sample in the report window: typed, cleaned and dated.
 -- Negative, NaN and infinite metric values become NULL; the timestamp is truncated to the minute
 -- in integer arithmetic; `date` is the report-timezone date of that minute.
 with

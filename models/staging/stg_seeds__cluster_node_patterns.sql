@@ -1,4 +1,4 @@
--- Node-name patterns that name the cluster and workload domain (SPEC §4); lowest priority wins.
+-- Node-name patterns that name the cluster and workload domain; lowest priority wins.
 with
 
 patterns as (

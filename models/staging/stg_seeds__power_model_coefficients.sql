@@ -1,4 +1,4 @@
--- Fitted power-model coefficients per cluster type (SPEC §9), typed; `*` is the default row.
+-- Fitted power-model coefficients per cluster type, typed; `*` is the default row.
 with
 
 coefficients as (

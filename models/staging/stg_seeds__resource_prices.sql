@@ -1,4 +1,4 @@
--- Prices per cluster type (SPEC §9), typed; cluster_type `*` is the default row.
+-- Prices per cluster type, typed; cluster_type `*` is the default row.
 with
 
 prices as (

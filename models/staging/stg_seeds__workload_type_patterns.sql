@@ -1,4 +1,4 @@
--- Ordered regexes on pod or namespace names that name the workload type (SPEC §4).
+-- Ordered regexes on pod or namespace names that name the workload type.
 with
 
 patterns as (

@@ -1,4 +1,4 @@
-"""Fit the linear power model of SPEC §9 from node measurements and write it to a dbt seed.
+"""Fit the linear power model of the energy marts from node measurements and write it to a dbt seed.
 
 The model behind `energy_ns_daily` (for containers without Kepler joules) is
 
@@ -190,7 +190,7 @@ def write_seed(seed: Path, cluster_type: str, fit: Fit, *, now: datetime | None 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m kube_finops.calibrate_power",
-        description="Fit idle/dynamic watts per core from node measurements (SPEC §9).",
+        description="Fit idle/dynamic watts per core from node measurements.",
     )
     parser.add_argument(
         "--input", required=True, type=Path, help="CSV: cpu_utilisation,node_watts,cores"

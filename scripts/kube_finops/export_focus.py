@@ -1,4 +1,4 @@
-"""Export the FOCUS-shaped showback mart `marts.focus_cost_daily` to Parquet and CSV (SPEC §9).
+"""Export the FOCUS-shaped showback mart `marts.focus_cost_daily` to Parquet and CSV.
 
 Only the FOCUS columns (PascalCase names) are written, so the files load into FOCUS tooling as
 they are. This is showback built from requests and list prices, not an invoice.

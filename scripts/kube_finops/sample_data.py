@@ -1,4 +1,4 @@
-"""Generate a realistic synthetic raw lake in the SPEC §3 contract (demo, tests, benchmarks).
+"""Generate a realistic synthetic raw lake in the raw lake contract (demo, tests, benchmarks).
 
 Writes `<lake>/raw/dt=YYYY-MM-DD/hour=HH/part-0000.parquet`, one file per UTC hour, covering whole
 report-timezone days: from `--start-date` 00:00 to `--start-date + --days` 00:00 in `--timezone`.
@@ -100,7 +100,7 @@ class LakeNotEmptyError(RuntimeError):
     """The target hours already hold files and overwrite was not requested."""
 
 
-# the last tenant namespace: requests held, CPU mean at most this (cores): dormant (SPEC §13)
+# the last tenant namespace: requests held, CPU mean at most this (cores): dormant
 SANDBOX_DOMAIN = "sandbox"
 SANDBOX_CPU_CORES = 0.001
 
@@ -522,7 +522,8 @@ def plan_namespaces(count: int, rng: np.random.Generator) -> list[NamespaceDef]:
 
 def idle_sandbox(ns_names: list[str], rows: _Rows, params: dict[str, np.ndarray]) -> None:
     """The sandbox tenant keeps its requests but its containers barely use CPU (no spikes):
-    a dormant namespace for SPEC §13 to find. Changes only that namespace's templates."""
+    a dormant namespace for the dormant-namespaces mart to find. Changes only that namespace's
+    templates."""
     sandbox = [i for i, name in enumerate(ns_names) if name.endswith(f"-{SANDBOX_DOMAIN}")]
     if not sandbox:
         return
@@ -1061,7 +1062,7 @@ def sample_table(
     first_minute: int,
     rng: np.random.Generator,
 ) -> pa.Table:
-    """The SPEC §3 rows for the given (minute, container instance) pairs."""
+    """The raw contract rows for the given (minute, container instance) pairs."""
     p, t = pop.params, fleet.tmpl[ci]
     amp = p["amp"][t]
     level = 1.0 - amp + amp * level_by_minute[minute - first_minute]

@@ -1,4 +1,4 @@
-"""Independent pandas/numpy reference implementation of the kube-finops marts (SPEC §3-§7, §14).
+"""Independent pandas/numpy reference implementation of the kube-finops marts.
 
 This module deliberately shares no code or SQL with the dbt project: it re-implements the rules
 from the specification in plain Python so a test can compare the dbt marts with it on edge-case
@@ -221,7 +221,7 @@ def compute_reference(
     workload_patterns_csv: Path,
     vars: dict | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """Compute the six marts of SPEC §5-§7 from raw Parquet files.
+    """Compute the six core marts (daily_enriched to the governance marts) from raw Parquet files.
 
     ``raw_files`` are read as given (the caller chooses the partitions); ``start_date`` and
     ``end_date`` are inclusive calendar dates in ``report_timezone``. ``vars`` overrides the
@@ -437,7 +437,7 @@ def match_node(node: str, patterns: Sequence[NodePattern]) -> NodePattern | None
 def cluster_type_and_domain(
     cluster_label: str | None, node: str, patterns: Sequence[NodePattern]
 ) -> tuple[str, str]:
-    """(cluster_type, workload_domain) of one sample (SPEC §4)."""
+    """(cluster_type, workload_domain) of one sample."""
     pattern = match_node(node, patterns)
     domain = pattern.workload_domain if pattern else UNKNOWN
     if cluster_label is not None:
@@ -520,7 +520,7 @@ def daily_metrics(group: pd.DataFrame) -> dict[str, float]:
 
 
 def add_derived_columns(daily: pd.DataFrame, settings: Mapping[str, float]) -> pd.DataFrame:
-    """Hours, waste, shortage, flags and status from the daily aggregates (SPEC §5)."""
+    """Hours, waste, shortage, flags and status from the daily aggregates."""
     out = daily.copy()
     minutes = out["minutes_running"].astype(np.float64)
     out["cpu_allocated_core_hours"] = out["cpu_request_max"] * minutes / 60
@@ -565,7 +565,7 @@ def classify_status(
     pv_waste_gb_hours: float,
     settings: Mapping[str, float] | None = None,
 ) -> str:
-    """First matching status of SPEC §5 (strict ``>`` comparisons)."""
+    """First matching status rule (strict ``>`` comparisons)."""
     limits = resolve_vars(settings)
     if is_oom_killed:
         return STATUS_OOM
@@ -605,7 +605,7 @@ def build_daily_enriched(
 def build_ns_usage_daily(
     daily: pd.DataFrame, settings: Mapping[str, float] | None = None
 ) -> pd.DataFrame:
-    """ns_usage_daily: namespace sums of daily_enriched (SPEC §6), no rounding."""
+    """ns_usage_daily: namespace sums of daily_enriched, no rounding."""
     settings = resolve_vars(settings)
     grouped = daily.groupby(list(NS_KEY), sort=True, dropna=False)
     out = grouped.agg(
@@ -665,7 +665,7 @@ def rank_pareto_partition(part: pd.DataFrame, settings: Mapping[str, float]) -> 
 def build_pareto_ns(
     daily: pd.DataFrame, settings: Mapping[str, float] | None = None
 ) -> pd.DataFrame:
-    """pareto_ns: namespace waste ranking per (date, cluster_type) (SPEC §6)."""
+    """pareto_ns: namespace waste ranking per (date, cluster_type)."""
     settings = resolve_vars(settings)
     base = (
         daily.groupby(list(NS_KEY), sort=True, dropna=False)
@@ -693,7 +693,7 @@ def build_pareto_ns(
 
 
 def build_gov_risk_oom(daily: pd.DataFrame) -> pd.DataFrame:
-    """gov_risk_oom: OOM / shortage rows with a recommendation (SPEC §7)."""
+    """gov_risk_oom: OOM / shortage rows with a recommendation."""
     mask = daily["status"].isin([STATUS_OOM, STATUS_SHORTAGE]) | (daily["oom_strike_sum"] > 0)
     out = daily[mask].copy()
     out["recommendation"] = np.where(out["is_oom_killed"], RECOMMEND_MEMORY, RECOMMEND_CPU)
@@ -719,5 +719,5 @@ def build_gov_waste_candidates(
 
 
 def build_gov_violations(daily: pd.DataFrame) -> pd.DataFrame:
-    """gov_violations: rows without a request or a limit (SPEC §7)."""
+    """gov_violations: rows without a request or a limit."""
     return daily[daily["has_no_request"] | daily["has_no_limit"]].reset_index(drop=True)

@@ -1,4 +1,4 @@
-"""The power-model calibration command (SPEC §9): least squares on synthetic points."""
+"""The power-model calibration command: least squares on synthetic points."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The per-cluster workbook, charts and digest built from the edge-lake marts (SPEC §10-§11)."""
+"""The per-cluster workbook, charts and digest built from the edge-lake marts."""
 
 from __future__ import annotations
 

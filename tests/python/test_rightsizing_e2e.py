@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 GIB = 2.0**30
 DAYS = 7
 FIRST_DAY_UTC = datetime(2026, 6, 30, 15, tzinfo=UTC)  # 2026-07-01 00:00 KST
-# SPEC §9 defaults (seed resource_prices `*` row and the dbt vars)
+# the default prices and rates (seed resource_prices `*` row and the dbt vars)
 CPU_PRICE, MEM_PRICE, PV_PRICE = 0.031611, 0.004237, 0.0000548
 IDLE_W, DYNAMIC_W, PUE, ELECTRICITY, CARBON, CARBON_PRICE = 0.74, 2.76, 1.3, 0.12, 0.45, 0.05
 HOURS_PER_MONTH = 730

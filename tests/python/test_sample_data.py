@@ -1,4 +1,4 @@
-"""Tests for the synthetic raw lake generator (kube_finops.sample_data, SPEC §3)."""
+"""Tests for the synthetic raw lake generator (kube_finops.sample_data)."""
 
 from __future__ import annotations
 
@@ -187,7 +187,7 @@ def test_second_run_refuses_then_overwrite_replaces(lake: Path, tmp_path: Path) 
 
 
 def test_the_last_tenant_is_an_idle_sandbox(samples: duckdb.DuckDBPyConnection) -> None:
-    """A dormant namespace for SPEC §13: requests held, CPU never above 0.01 cores."""
+    """A dormant namespace: requests held, CPU never above 0.01 cores."""
     namespaces = [r[0] for r in samples.sql("select distinct namespace from raw").fetchall()]
     sandboxes = [n for n in namespaces if n.endswith("-sandbox")]
     assert len(sandboxes) == 1

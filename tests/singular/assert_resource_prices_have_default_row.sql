@@ -1,4 +1,4 @@
--- The price seed must hold exactly one default row (cluster_type `*`, SPEC §9): clusters
+-- The price seed must hold exactly one default row (cluster_type `*`): clusters
 -- without their own row are priced with it. Returns a row when it is missing.
 with
 

@@ -1,5 +1,5 @@
 {{ config(materialized='table', partition_by=none) }}
--- Data quality (SPEC §12): one row per UTC hour overlapping the window, with the number of raw
+-- Data quality: one row per UTC hour overlapping the window, with the number of raw
 -- files found for it (Hive layout only; the extractor writes one per hour). A missing hour means
 -- the marts undercount that day. Rebuilt on every run from the same file listing the staging
 -- model reads.

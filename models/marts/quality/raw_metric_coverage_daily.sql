@@ -1,4 +1,4 @@
--- Data quality (SPEC §12): one row per (date, metric) of the window. How many samples carried the
+-- Data quality: one row per (date, metric) of the window. How many samples carried the
 -- metric, in how many containers; a metric no sample carried on a day that has data is absent
 -- (the users' Grafana panels silently showed "No data" for weeks when a metric did not exist).
 with

@@ -1,4 +1,4 @@
--- Capacity forecast chart (SPEC §13, issue 6): per cluster and CPU metric (core-hours used and
+-- Capacity forecast chart (issue 6): per cluster and CPU metric (core-hours used and
 -- allocated), the observed daily totals of the trailing var trend_window_days (28) days ending at
 -- end_date and the projected line of capacity_forecast for var forecast_days (14) days after it.
 -- One row per (cluster_type, metric, date, series); series 'observed' or 'forecast' (the line

@@ -1,6 +1,6 @@
 -- Executive-summary KPIs (sheet 0): one row per cluster_type over the window. Containers are
 -- distinct (namespace, pod, container) identities; container-days are daily_enriched rows.
--- Right-sizing KPIs (SPEC §8) count the window's recommendations: to act on (critical, warning),
+-- Right-sizing KPIs count the window's recommendations: to act on (critical, warning),
 -- and the monthly savings (negative cost changes) and increases (positive ones) in currency.
 with
 

@@ -1,5 +1,5 @@
 -- Namespace daily usage and score of the window (sheet 1-2), ranked by score within each date
--- and cluster. Cost columns come from ns_usage_daily when it has them (SPEC §9), else NULL.
+-- and cluster. Cost columns come from ns_usage_daily when it has them, else NULL.
 {%- set ns_columns = [] -%}
 {%- if execute -%}
     {%- for column in adapter.get_columns_in_relation(ref('ns_usage_daily')) -%}

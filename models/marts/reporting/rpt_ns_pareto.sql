@@ -1,5 +1,5 @@
 -- Namespace CPU-waste Pareto over the whole window (sheet 1, chart 6, digest): one row per
--- (cluster_type, namespace). Same ranking and grade bands as pareto_ns (SPEC §6), on the window's
+-- (cluster_type, namespace). Same ranking and grade bands as pareto_ns, on the window's
 -- summed waste instead of one day's: the grade is judged on the cumulative share of the
 -- namespaces ranked above.
 with

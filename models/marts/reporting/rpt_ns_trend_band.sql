@@ -1,4 +1,4 @@
--- Anomaly band chart (SPEC §13, issue 6): the CPU core-hours used per day by the top namespaces of
+-- Anomaly band chart (issue 6): the CPU core-hours used per day by the top namespaces of
 -- each cluster with their trailing baseline band, over the trailing var trend_window_days (28) days
 -- ending at end_date. One row per (cluster_type, namespace, date). Namespaces are ranked by days
 -- out of band in the report window, then by core-hours used in the window; the top var

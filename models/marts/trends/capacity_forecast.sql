@@ -1,5 +1,5 @@
 {{ config(materialized='table', partition_by=none) }}
--- Capacity forecast (SPEC §13): one row per (scope, cluster_type, namespace, metric,
+-- Capacity forecast: one row per (scope, cluster_type, namespace, metric,
 -- forecast_date). A least-squares line through the daily totals of the trailing var
 -- trend_window_days (28) days ending at end_date, per cluster (scope 'cluster', namespace '*') and
 -- per namespace (scope 'namespace'), projected var forecast_days (14) days past end_date. Where var

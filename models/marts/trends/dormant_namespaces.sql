@@ -1,5 +1,5 @@
 {{ config(materialized='table', partition_by=none) }}
--- Dormant namespaces (SPEC §13, seed 000: garbage collection of idle tenants): one row per
+-- Dormant namespaces (seed 000: garbage collection of idle tenants): one row per
 -- (cluster_type, namespace) whose containers used no CPU above var dormant_cpu_epsilon_cores
 -- (P95, 0.01 cores) on every one of the last var dormant_days (14) days ending at end_date, seen
 -- on all of those days, and that on end_date still holds CPU/memory requests or PV capacity. With

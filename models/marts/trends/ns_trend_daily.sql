@@ -1,4 +1,4 @@
--- Namespace daily trend with an anomaly band (SPEC §13): one row per (date, cluster_type,
+-- Namespace daily trend with an anomaly band: one row per (date, cluster_type,
 -- namespace). For each of used/allocated core-hours and GB-hours: the mean and sample standard
 -- deviation of the namespace's previous var baseline_days (14) observed days, excluding the day
 -- itself; a band mean +- var anomaly_sigma (2) x sd, at least var anomaly_min_halfwidth wide on each

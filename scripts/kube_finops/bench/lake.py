@@ -76,7 +76,7 @@ def ensure_lake(
         str(spec.seed),
         "--timezone",
         spec.timezone,
-        # the users' step2 reads an explicit SPEC §3 schema without the optional Kepler column
+        # the users' step2 reads an explicit raw-contract schema without the optional Kepler column
         "--no-energy",
         "--row-order",
         spec.row_order,

@@ -173,7 +173,7 @@ def check_regex(value: str | None, name: str) -> str | None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m kube_finops.extract",
-        description="Extract per-container metrics from Prometheus into hourly Parquet (SPEC §3).",
+        description="Extract per-container metrics from Prometheus into hourly Parquet.",
     )
     add = parser.add_argument
     add("--prometheus-url", help="Prometheus/Thanos base URL (env PROMETHEUS_URL)")

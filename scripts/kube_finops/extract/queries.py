@@ -1,4 +1,4 @@
-"""PromQL for every SPEC §3 column, and the raw metric names the coverage report checks.
+"""PromQL for every raw contract column, and the raw metric names the coverage report checks.
 
 Conventions: every query aggregates `by (<cluster label>, namespace, pod[, container])` so the
 response is bounded by the number of containers, whatever extra labels (id, image, instance)

@@ -1,4 +1,4 @@
-"""Query results of one UTC hour -> the SPEC §3 wide table (one row per container per minute)."""
+"""Query results of one UTC hour -> the raw contract's wide table (a row per container-minute)."""
 
 from __future__ import annotations
 
@@ -99,7 +99,7 @@ def build_table(
     queries: Sequence[ColumnQuery],
     cluster_label: str,
 ) -> HourResult:
-    """Assemble the SPEC §3 table from the column queries' series (already filtered)."""
+    """Assemble the raw contract table from the column queries' series (already filtered)."""
     start_ts = hour.timestamp()
     grids: dict[str, Grid] = {}
     nodes: dict[PodKey, dict[int, str]] = {}

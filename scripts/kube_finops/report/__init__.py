@@ -1,3 +1,3 @@
-"""Reports from the marts (SPEC §10-§11): charts, the per-cluster workbook, a weekly digest, and
+"""Reports from the marts: charts, the per-cluster workbook, a weekly digest, and
 Parquet exports. Every number comes from the dbt reporting tables (models/marts/reporting/);
 these modules only read and draw."""

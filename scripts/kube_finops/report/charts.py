@@ -1,5 +1,5 @@
-"""The 19 charts of SPEC §10, the 2 trend charts of SPEC §13, the capacity layers and the quota
-fit for one cluster, as PNG.
+"""The users' 19 charts, the 2 trend charts (anomaly band, capacity forecast), the capacity
+layers and the quota fit for one cluster, as PNG.
 
 Headless matplotlib, no pyplot state.
 
@@ -432,7 +432,7 @@ def _allocated_vs_p95(resource: str):
 
 
 def _trend_band(data: ClusterData, fig: Figure, _: dict[str, str]) -> bool:
-    """SPEC §13: daily CPU core-hours of the top namespaces inside their baseline band."""
+    """Anomaly band: daily CPU core-hours of the top namespaces inside their baseline band."""
     frame = data.table("rpt_ns_trend_band")
     if frame.empty:
         return False
@@ -496,7 +496,7 @@ def _trend_band(data: ClusterData, fig: Figure, _: dict[str, str]) -> bool:
 
 
 def _capacity_forecast(data: ClusterData, fig: Figure, _: dict[str, str]) -> bool:
-    """SPEC §13: observed cluster CPU totals, the least-squares line ahead, capacity if set."""
+    """Capacity forecast: observed cluster CPU totals, the least-squares line, capacity if set."""
     frame = data.table("rpt_capacity_forecast")
     if frame.empty:
         return False

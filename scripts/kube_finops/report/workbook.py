@@ -1,4 +1,4 @@
-"""The per-cluster Excel workbook of SPEC §11 (openpyxl).
+"""The per-cluster Excel workbook (openpyxl).
 
 Every value comes from a reporting table; this module only lays it out. Text is always written
 as text: openpyxl turns any string starting with "=" into a live formula, so each string cell is
