@@ -420,6 +420,61 @@ def add_inventory(history: History, allowlists: bool = True, minio: str = "v2") 
                 _constant(history, quota_name, {**target, "bucket": bucket}, quota_bytes)
 
 
+# --------------------------------------------------------------------------- lifecycle cases
+
+MIB = float(1 << 20)
+# a namespace whose TTL passed the day before the window's report date (2026-07-01 KST) and that
+# still requests 2 cores and 1900 MiB for the whole window; its owner keeps a bucket
+LIFECYCLE_CONTAINER = ContainerSpec(
+    "team-d", "sandbox-0", "app", "node-2", 2.0, 2.0, 1900 * MIB, 1900 * MIB, 0.05
+)
+LIFECYCLE_NAMESPACE = (
+    "team-d",
+    {"governance.io/tenant-owner": "dave", "governance.io/tier": "developer"},
+    {"governance.io/ttl-expire-date": "2026-06-30"},
+)
+# resource, hard, used: 1900 / 2000 MiB = 95 % (almost full); 2 pods of 1 allowed (exceeded)
+LIFECYCLE_QUOTAS = (("requests.memory", 2000 * MIB, 1900 * MIB), ("pods", 1.0, 2.0))
+LIFECYCLE_BUCKETS = {"dave-data": (2 * GIB, 10.0, None)}  # MinIO v2 names, like BUCKETS_V2
+
+
+def add_lifecycle(history: History, allowlists: bool = True) -> None:
+    """Inventory series of the lifecycle cases (LIFECYCLE_*): team-d's namespace metadata, its
+    quota `team-quota`, its pod's owner and dave's bucket; add LIFECYCLE_CONTAINER's container
+    series with build_history. Separate from add_inventory so the default backfill is unchanged."""
+    namespace, labels, notes = LIFECYCLE_NAMESPACE
+    for metric, prefix, keys in (
+        ("kube_namespace_labels", "label_", labels),
+        ("kube_namespace_annotations", "annotation_", notes),
+    ):
+        extra = {_ksm_key(prefix, k): v for k, v in keys.items()} if allowlists else {}
+        _constant(history, metric, {**KSM, "namespace": namespace, **extra}, 1.0)
+    quota = {**KSM, "namespace": namespace, "resourcequota": "team-quota"}
+    for resource, hard, used in LIFECYCLE_QUOTAS:
+        for kind, value in (("hard", hard), ("used", used)):
+            _constant(
+                history, "kube_resourcequota", {**quota, "resource": resource, "type": kind}, value
+            )
+    owner = {
+        **KSM,
+        "namespace": namespace,
+        "pod": LIFECYCLE_CONTAINER.pod,
+        "owner_kind": "StatefulSet",
+        "owner_name": "sandbox",
+        "owner_is_controller": "true",
+    }
+    _constant(history, "kube_pod_owner", owner, 1.0)
+    for server in ("minio-0:9000", "minio-1:9000"):
+        target = {"job": "minio", "server": server}
+        for bucket, (usage, objects, _quota) in LIFECYCLE_BUCKETS.items():
+            _constant(
+                history, "minio_bucket_usage_total_bytes", {**target, "bucket": bucket}, usage
+            )
+            _constant(
+                history, "minio_bucket_usage_object_total", {**target, "bucket": bucket}, objects
+            )
+
+
 # --------------------------------------------------------------------------- ground truth
 
 
