@@ -68,7 +68,7 @@ final as (
             order by
                 status_order asc,
                 -- an oversized quota nothing used has no size to give (recommended 0): last
-                case when status = 'oversized' and coalesce(used_max_display, 0) = 0 then 1 else 0 end asc,
+                case when status = 'oversized' and coalesce(used_max, 0) = 0 then 1 else 0 end asc,
                 case when status = 'oversized' then coalesce(used_pct, 0) else -coalesce(used_pct, 0) end asc,
                 namespace asc, resourcequota asc, resource asc
         ) as bigint) as quota_rank
