@@ -26,7 +26,7 @@ displayed as (
         quotas.*,
         namespace_days.owner,
         case quotas.resource_unit when 'bytes' then 'GiB' else quotas.resource_unit end as display_unit,
-        case quotas.resource_unit when 'bytes' then 1.0 / {{ gib() }} else 1.0 end as display_factor,
+        case quotas.resource_unit when 'bytes' then {{ gib() }} else 1.0 end as display_divisor,
         case quotas.status
             when 'exceeded' then 1
             when 'almost_full' then 2
@@ -52,10 +52,10 @@ final as (
         resource,
         status,
         display_unit,
-        hard * display_factor as hard_display,
-        used_max * display_factor as used_max_display,
+        hard / display_divisor as hard_display,
+        used_max / display_divisor as used_max_display,
         used_pct,
-        recommended_hard * display_factor as recommended_hard_display,
+        recommended_hard / display_divisor as recommended_hard_display,
         recommended_hard_quantity,
         days_observed,
         ns_cpu_request_cores,
